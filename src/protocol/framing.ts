@@ -1,0 +1,43 @@
+// Message body length (RFC 9112 §6.3), decided once per message from its head and,
+// for responses, the request it answers. Received and sent messages follow the same
+// rules; a sent head that contradicts them is refused by the serializer.
+
+
+export type Framing =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'chunked' }
+  | { readonly kind: 'close' };
+
+export const NO_BODY: Framing = Object.freeze({ kind: 'none' });
+export const CHUNKED: Framing = Object.freeze({ kind: 'chunked' });
+export const CLOSE_DELIMITED: Framing = Object.freeze({ kind: 'close' });
+
+/** Framing facts of a head, received or about to be sent. */
+export interface FramingFields {
+  readonly contentLength: number | null;
+  readonly chunked: boolean;
+}
+
+/** RFC 9112 §6.3 rules 6-7: a request has a body only when it says so. CONNECT has none (RFC 9110 §9.3.6). */
+export function requestFraming(method: string, head: FramingFields): Framing {
+  if (method === 'CONNECT') return NO_BODY;
+  if (head.chunked) return CHUNKED;
+  if (head.contentLength !== null) return head.contentLength === 0 ? NO_BODY : { kind: 'length', length: head.contentLength };
+  return NO_BODY;
+}
+
+/** RFC 9112 §6.3 rules 1-5, 8 for a response to `method` with `status`. */
+export function responseFraming(method: string | null, status: number, head: FramingFields): Framing {
+  if (!responseHasBody(method, status)) return NO_BODY;
+  if (head.chunked) return CHUNKED;
+  if (head.contentLength !== null) return head.contentLength === 0 ? NO_BODY : { kind: 'length', length: head.contentLength };
+  return CLOSE_DELIMITED;
+}
+
+/** HEAD, 1xx, 204, 304 and a 2xx to CONNECT have no body (RFC 9112 §6.3 rules 1-2). */
+export function responseHasBody(method: string | null, status: number): boolean {
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return false;
+  return !(method === 'CONNECT' && status < 300);
+}
+

@@ -1,0 +1,396 @@
+// HeadParser: the start line and field lines of a message, or a trailer section
+// (RFC 9112 §2-§5, §7.1.2). Lines must end in CRLF; no obs-fold, no bare CR, no CTL,
+// tchar names with nothing between name and colon. It parses whole lines as they arrive
+// and checks the unfinished last line too, so an invalid head fails as soon as its bad
+// byte is in, never later than a complete one would. Memory is bounded by Limits.
+
+import { remoteError, type ProtocolError } from './errors.js';
+import { latin1 } from './bytes.js';
+import { Fields } from './fields.js';
+import type { HttpVersion } from './events.js';
+import type { Limits } from './limits.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VERSION, isOws, listMembers } from './syntax.js';
+
+/** What the parser reads: a request head, a response head, or a trailer section. */
+export type HeadKind = 'request' | 'response' | 'trailers';
+
+/** A parsed head, with what its fields say about framing and the connection. */
+export interface Head {
+  readonly kind: HeadKind;
+  readonly method: string;
+  readonly target: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly version: HttpVersion;
+  readonly fields: Fields;
+  /** Content-Length, null when absent (RFC 9110 §8.6). */
+  readonly contentLength: number | null;
+  /** Transfer-Encoding was present; the only coding it may name is `chunked`, once. */
+  readonly chunked: boolean;
+  readonly hostCount: number;
+  /** Connection options (RFC 9110 §7.6.1). */
+  readonly close: boolean;
+  readonly keepAlive: boolean;
+  readonly upgrade: boolean;
+  readonly expectContinue: boolean;
+}
+
+/** Any CTL but HTAB, or a CR not followed by LF: the bytes no head line may hold. */
+const BAD_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+/** The same, on the unfinished last line, whose final CR may yet be followed by LF. */
+const BAD_CHAR_PARTIAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!$)/;
+/** How much of an unfinished start line is checked before its CRLF arrives. */
+const PARTIAL_START_LINE_CHECK = 256;
+
+export class HeadParser {
+  readonly #kind: HeadKind;
+  readonly #limits: Limits;
+  readonly #maxBytes: number;
+  /** Bytes of this head already split into whole lines (relative to its first byte). */
+  #offset = 0;
+  #emptyLines = 0;
+  #startLineDone: boolean;
+  #method = '';
+  #target = '';
+  #status = 0;
+  #reason = '';
+  #version: HttpVersion = '1.1';
+  #names: string[] = [];
+  #rawNames: string[] = [];
+  #values: string[] = [];
+  #contentLength: number | null = null;
+  #codings = 0;
+  #hostCount = 0;
+  #close = false;
+  #keepAlive = false;
+  #upgradeOption = false;
+  #upgradeField = false;
+  #expectContinue = false;
+
+  constructor(kind: HeadKind, limits: Limits) {
+    this.#kind = kind;
+    this.#limits = limits;
+    this.#maxBytes = kind === 'trailers' ? limits.trailerBytes : limits.headBytes;
+    this.#startLineDone = kind === 'trailers';
+  }
+
+  /**
+   * Reads the head that starts at bytes[start]. Returns the index just past its empty
+   * line, or -1 when it needs more bytes; call again with the same start and more bytes.
+   */
+  feed(bytes: Uint8Array, start: number): number {
+    const end = bytes.length;
+    let cursor = start + this.#offset;
+    // RFC 9112 §2.2: empty lines before a start line are ignored.
+    while (!this.#startLineDone && this.#names.length === 0 && cursor < end && bytes[cursor] === 13) {
+      if (cursor + 1 === end) return -1;
+      if (bytes[cursor + 1] !== 10) throw remoteError('bare-cr', 'a CR not followed by LF before the start line');
+      if (++this.#emptyLines > this.#limits.leadingEmptyLines) {
+        throw remoteError('invalid-start-line', 'too many empty lines before the start line');
+      }
+      cursor += 2;
+      this.#offset += 2;
+    }
+    const first = cursor;
+    const limit = start + this.#emptyLines * 2 + this.#maxBytes;
+    let headEnd = -1;
+    let lf = bytes.indexOf(10, cursor);
+    while (lf !== -1) {
+      if (lf === cursor || bytes[lf - 1] !== 13) throw remoteError('bare-lf', 'a line ends in LF without CR (RFC 9112 §2.2)');
+      if (lf - 1 === cursor) {
+        headEnd = lf + 1;
+        break;
+      }
+      if (!this.#startLineDone && cursor === first && this.#kind === 'request' && lf - 1 - cursor > this.#limits.requestLineBytes) {
+        throw remoteError('request-line-too-long', `the request line is longer than ${this.#limits.requestLineBytes} bytes`, 414);
+      }
+      cursor = lf + 1;
+      if (cursor > limit) throw this.#tooLarge();
+      lf = bytes.indexOf(10, cursor);
+    }
+    if (cursor > first) this.#lines(latin1(bytes, first, cursor));
+    this.#offset += cursor - first;
+    if (headEnd !== -1) {
+      if (headEnd > limit) throw this.#tooLarge();
+      this.#finish();
+      return headEnd;
+    }
+    if (end > limit) {
+      if (!this.#startLineDone && this.#kind === 'request' && end - cursor > this.#limits.requestLineBytes) {
+        throw remoteError('request-line-too-long', `the request line is longer than ${this.#limits.requestLineBytes} bytes`, 414);
+      }
+      throw this.#tooLarge();
+    }
+    if (end > cursor) this.#partial(bytes, cursor, end);
+    return -1;
+  }
+
+  /** The parsed head; the parser is then spent. */
+  head(): Head {
+    return {
+      kind: this.#kind,
+      method: this.#method,
+      target: this.#target,
+      status: this.#status,
+      reason: this.#reason,
+      version: this.#version,
+      fields: Fields.adopt(this.#names, this.#rawNames, this.#values),
+      contentLength: this.#contentLength,
+      chunked: this.#codings > 0,
+      hostCount: this.#hostCount,
+      close: this.#close,
+      keepAlive: this.#keepAlive,
+      upgrade: this.#upgradeOption && this.#upgradeField,
+      expectContinue: this.#expectContinue,
+    };
+  }
+
+  get fieldCount(): number {
+    return this.#names.length;
+  }
+
+  #tooLarge(): ProtocolError {
+    return this.#kind === 'trailers'
+      ? remoteError('trailer-too-large', `the trailer section is longer than ${this.#maxBytes} bytes`, 431)
+      : remoteError('head-too-large', `the head is longer than ${this.#maxBytes} bytes`, 431);
+  }
+
+  /** Parses whole lines: `text` is one or more lines, each ending in CRLF. */
+  #lines(text: string): void {
+    const bad = BAD_CHAR.exec(text);
+    if (bad !== null) throw charError(text, bad.index, !this.#startLineDone && text.lastIndexOf('\n', bad.index) === -1);
+    let pos = 0;
+    while (pos < text.length) {
+      const eol = text.indexOf('\r\n', pos);
+      if (this.#startLineDone) this.#fieldLine(text, pos, eol);
+      else if (this.#kind === 'request') this.#requestLine(text.slice(pos, eol));
+      else this.#statusLine(text.slice(pos, eol));
+      pos = eol + 2;
+    }
+  }
+
+  /** Checks the unfinished last line, bytes[start, end), for what can already be judged. */
+  #partial(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#startLineDone) {
+      if (isOws(bytes[start]!)) throw obsFold();
+      const text = latin1(bytes, start, Math.min(end, start + PARTIAL_START_LINE_CHECK));
+      const bad = BAD_CHAR_PARTIAL.exec(text);
+      if (bad !== null) throw charError(text, bad.index, false);
+      const colon = text.indexOf(':');
+      const name = colon === -1 ? text : text.slice(0, colon);
+      if (name !== '' && !TOKEN.test(name)) throw nameError(name);
+      if (colon === 0) throw nameError('');
+      return;
+    }
+    if (end - start > PARTIAL_START_LINE_CHECK) return;
+    const text = latin1(bytes, start, end);
+    const bad = BAD_CHAR_PARTIAL.exec(text);
+    if (bad !== null) throw charError(text, bad.index, true);
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (this.#kind === 'request') {
+      const sp1 = line.indexOf(' ');
+      const method = sp1 === -1 ? line : line.slice(0, sp1);
+      if (method !== '' && !TOKEN.test(method)) throw methodError(method);
+      const sp2 = sp1 === -1 ? -1 : line.indexOf(' ', sp1 + 1);
+      if (sp2 !== -1 && line.length - sp2 - 1 >= 8) checkVersion(line.slice(sp2 + 1, sp2 + 9));
+      else if (sp2 !== -1 && !'HTTP/'.startsWith(line.slice(sp2 + 1, sp2 + 6))) checkVersion(line.slice(sp2 + 1));
+    } else if (line.length >= 8) {
+      checkVersion(line.slice(0, 8));
+    } else if (!'HTTP/'.startsWith(line.slice(0, 5))) {
+      checkVersion(line);
+    }
+  }
+
+  #requestLine(line: string): void {
+    const sp1 = line.indexOf(' ');
+    const sp2 = line.lastIndexOf(' ');
+    if (sp1 <= 0 || sp2 === sp1) {
+      throw remoteError('invalid-start-line', 'a request line is METHOD SP TARGET SP HTTP-VERSION (RFC 9112 §3)');
+    }
+    const method = line.slice(0, sp1);
+    if (!TOKEN.test(method)) throw methodError(method);
+    const target = line.slice(sp1 + 1, sp2);
+    this.#version = checkVersion(line.slice(sp2 + 1));
+    if (!TARGET.test(target)) {
+      throw remoteError('invalid-target', 'the request-target holds a space, a control or a non-ASCII byte (RFC 9112 §3.2)');
+    }
+    checkTargetForm(method, target);
+    this.#method = method;
+    this.#target = target;
+    this.#startLineDone = true;
+  }
+
+  #statusLine(line: string): void {
+    this.#version = checkVersion(line.slice(0, 8));
+    if (line.length === 8 || line.charCodeAt(8) !== 0x20) {
+      throw remoteError('invalid-start-line', 'a status line is HTTP-VERSION SP STATUS SP REASON (RFC 9112 §4)');
+    }
+    let status = 0;
+    for (let i = 9; i < 12; i++) {
+      const digit = line.charCodeAt(i) - 0x30;
+      if (!(digit >= 0 && digit <= 9)) throw statusError(line);
+      status = status * 10 + digit;
+    }
+    // RFC 9112 §4: the SP before an empty reason is required, but a client may accept its absence.
+    if ((line.length > 12 && line.charCodeAt(12) !== 0x20) || status < 100 || status > 599) throw statusError(line);
+    this.#status = status;
+    this.#reason = line.length > 13 ? line.slice(13) : '';
+    this.#startLineDone = true;
+  }
+
+  #fieldLine(text: string, start: number, end: number): void {
+    if (isOws(text.charCodeAt(start))) throw obsFold();
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon > end) throw remoteError('invalid-field-name', 'a field line has no colon (RFC 9112 §5)');
+    const rawName = text.slice(start, colon);
+    if (!TOKEN.test(rawName)) throw nameError(rawName);
+    let valueStart = colon + 1;
+    let valueEnd = end;
+    while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    const value = text.slice(valueStart, valueEnd);
+    if (this.#names.length === this.#limits.fieldCount) {
+      throw remoteError('too-many-fields', `more than ${this.#limits.fieldCount} field lines`, 431);
+    }
+    const name = rawName.toLowerCase();
+    this.#names.push(name);
+    this.#rawNames.push(rawName);
+    this.#values.push(value);
+    if (this.#kind !== 'trailers') this.#note(name, value);
+  }
+
+  /** Records what a field says about framing and the connection, rejecting contradictions at once. */
+  #note(name: string, value: string): void {
+    switch (name) {
+      case 'content-length': {
+        const length = parseContentLength(value, this.#limits.contentLengthDigits);
+        if (this.#contentLength !== null && this.#contentLength !== length) {
+          throw remoteError('conflicting-content-length', 'Content-Length fields with different values (RFC 9110 §8.6)');
+        }
+        if (this.#codings > 0) throw bothLengths();
+        this.#contentLength = length;
+        break;
+      }
+      case 'transfer-encoding': {
+        for (const coding of value.split(',')) {
+          const token = coding.trim().toLowerCase();
+          if (!TOKEN.test(token)) {
+            throw remoteError('invalid-transfer-encoding', 'Transfer-Encoding is not a list of codings (RFC 9112 §6.1)');
+          }
+          if (this.#codings > 0) {
+            throw token === 'chunked'
+              ? remoteError('invalid-transfer-encoding', 'chunked is applied more than once (RFC 9112 §6.1)')
+              : remoteError('chunked-not-final', 'chunked is not the final transfer coding (RFC 9112 §6.3)');
+          }
+          if (token !== 'chunked') {
+            throw remoteError('unsupported-transfer-coding', `transfer coding "${token}" is not supported: only chunked is`, 501);
+          }
+          this.#codings++;
+        }
+        if (this.#contentLength !== null) throw bothLengths();
+        break;
+      }
+      case 'host':
+        this.#hostCount++;
+        if (this.#kind === 'request') {
+          if (this.#hostCount > 1) throw remoteError('duplicate-host', 'more than one Host field (RFC 9112 §3.2)');
+          if (!HOST.test(value)) throw remoteError('invalid-host', 'the Host field is not host[:port] (RFC 9110 §7.2)');
+        }
+        break;
+      case 'connection':
+        for (const option of listMembers(value)) {
+          if (option === 'close') this.#close = true;
+          else if (option === 'keep-alive') this.#keepAlive = true;
+          else if (option === 'upgrade') this.#upgradeOption = true;
+        }
+        break;
+      case 'upgrade':
+        this.#upgradeField = true;
+        break;
+      case 'expect':
+        if (value.toLowerCase() === '100-continue') this.#expectContinue = true;
+        break;
+    }
+  }
+
+  #finish(): void {
+    if (!this.#startLineDone) {
+      throw remoteError('invalid-start-line', 'the head ended before its start line');
+    }
+    if (this.#codings > 0 && this.#version === '1.0') {
+      throw remoteError('transfer-encoding-in-http10', 'Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1)');
+    }
+  }
+}
+
+/** Content-Length = 1*DIGIT; a list of identical values is one value (RFC 9110 §8.6). */
+function parseContentLength(value: string, maxDigits: number): number {
+  let length = -1;
+  for (const member of value.split(',')) {
+    const digits = member.trim();
+    if (!/^[0-9]+$/.test(digits) || digits.replace(/^0+(?=.)/, '').length > maxDigits) {
+      throw remoteError('invalid-content-length', `Content-Length "${value}" is not a number of at most ${maxDigits} digits`);
+    }
+    const n = Number(digits);
+    if (!Number.isSafeInteger(n)) throw remoteError('invalid-content-length', `Content-Length ${digits} is too large`);
+    if (length !== -1 && n !== length) {
+      throw remoteError('conflicting-content-length', 'Content-Length lists different values (RFC 9110 §8.6)');
+    }
+    length = n;
+  }
+  return length;
+}
+
+function checkVersion(text: string): HttpVersion {
+  if (text === 'HTTP/1.1') return '1.1';
+  if (text === 'HTTP/1.0') return '1.0';
+  if (VERSION.test(text)) throw remoteError('unsupported-version', `${text} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
+  throw remoteError('invalid-version', `"${text}" is not an HTTP version (RFC 9112 §2.3)`);
+}
+
+/** RFC 9112 §3.2: the four forms, each allowed only where its method allows it. */
+function checkTargetForm(method: string, target: string): void {
+  if (method === 'CONNECT') {
+    if (!AUTHORITY_FORM.test(target)) throw remoteError('invalid-target', 'CONNECT takes host:port as its target (RFC 9112 §3.2.3)');
+  } else if (target === '*') {
+    if (method !== 'OPTIONS') throw remoteError('invalid-target', 'only OPTIONS may have * as its target (RFC 9112 §3.2.4)');
+  } else if (target.charCodeAt(0) !== 0x2f && !ABSOLUTE_FORM.test(target)) {
+    throw remoteError('invalid-target', 'the request-target is neither /path nor scheme:... (RFC 9112 §3.2)');
+  }
+}
+
+function charError(text: string, index: number, inStartLine: boolean): ProtocolError {
+  const code = text.charCodeAt(index);
+  if (code === 13) return remoteError('bare-cr', 'a CR not followed by LF (RFC 9112 §2.2)');
+  const hex = `0x${code.toString(16).padStart(2, '0')}`;
+  if (inStartLine) return remoteError('invalid-start-line', `the start line holds the control byte ${hex}`);
+  const lineStart = text.lastIndexOf('\n', index) + 1;
+  const colon = text.indexOf(':', lineStart);
+  return colon === -1 || colon > index
+    ? remoteError('invalid-field-name', `a field name holds the control byte ${hex}`)
+    : remoteError('invalid-field-value', `a field value holds the control byte ${hex} (RFC 9110 §5.5)`);
+}
+
+function nameError(name: string): ProtocolError {
+  if (name === '') return remoteError('invalid-field-name', 'a field line has an empty name');
+  if (isOws(name.charCodeAt(name.length - 1))) {
+    return remoteError('invalid-field-name', 'whitespace between a field name and its colon (RFC 9112 §5.1)');
+  }
+  return remoteError('invalid-field-name', `field name "${name}" is not a token (RFC 9110 §5.1)`);
+}
+
+function methodError(method: string): ProtocolError {
+  return remoteError('invalid-method', `method "${method}" is not a token (RFC 9110 §9.1)`);
+}
+
+function statusError(line: string): ProtocolError {
+  return remoteError('invalid-status', `"${line.slice(9, 13)}" is not a status code from 100 to 599 (RFC 9112 §4)`);
+}
+
+function obsFold(): ProtocolError {
+  return remoteError('obs-fold', 'a field line starts with whitespace: obs-fold is not accepted (RFC 9112 §5.2)');
+}
+
+function bothLengths(): ProtocolError {
+  return remoteError('content-length-with-transfer-encoding', 'both Content-Length and Transfer-Encoding (RFC 9112 §6.3)');
+}

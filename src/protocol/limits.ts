@@ -1,0 +1,44 @@
+// The byte and count limits of the protocol core, each with its precedent.
+// Every limit bounds memory the core may hold for one peer: a head, a chunk-size line or
+// a trailer section larger than its limit is an error, never an unbounded buffer.
+
+export interface Limits {
+  /** Bytes of a request line before 414 (nginx: large_client_header_buffers 8k). */
+  readonly requestLineBytes: number;
+  /** Bytes of a whole head, start line and field lines (node: --max-http-header-size 16 KiB). */
+  readonly headBytes: number;
+  /** Field lines in one head or trailer section (Apache: LimitRequestFields 100). */
+  readonly fieldCount: number;
+  /** Bytes of the chunk extensions of one chunk (Degu: MAX_LINE_LEN 4096 for the chunk-size line). */
+  readonly chunkExtensionBytes: number;
+  /** Bytes of a trailer section (node counts trailers against its 16 KiB header limit; half that). */
+  readonly trailerBytes: number;
+  /** Hex digits of a chunk size (Degu: MAX_CL_LEN 16); values above 2^53-1 overflow anyway. */
+  readonly chunkSizeDigits: number;
+  /** Decimal digits of a Content-Length (Degu: MAX_CL_LEN 16). */
+  readonly contentLengthDigits: number;
+  /** Empty lines tolerated before a start line (RFC 9112 §2.2 says "at least one"; nginx and llhttp take any). */
+  readonly leadingEmptyLines: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  requestLineBytes: 8192,
+  headBytes: 16384,
+  fieldCount: 100,
+  chunkExtensionBytes: 4096,
+  trailerBytes: 8192,
+  chunkSizeDigits: 16,
+  contentLengthDigits: 16,
+  leadingEmptyLines: 8,
+});
+
+export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
+  if (overrides === undefined) return DEFAULT_LIMITS;
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(`limits.${name} must be a non-negative integer, got ${String(value)}`);
+    }
+  }
+  return Object.freeze(limits);
+}

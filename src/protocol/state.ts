@@ -1,0 +1,146 @@
+// The state machine of one HTTP/1.1 connection: one state per party (client, server),
+// changed only here, by the two tables below and the rules in #settle().
+// Unlike h11 the client may send its next request as soon as the previous one is sent
+// (pipelining, RFC 9112 §9.3.2); `outstanding` counts requests whose response has not
+// ended, and the server party turns to the next one when it finishes a response.
+
+import { localError } from './errors.js';
+import type { Role } from './events.js';
+
+export type State =
+  | 'idle'
+  | 'send-response'
+  | 'send-body'
+  | 'done'
+  | 'must-close'
+  | 'closed'
+  | 'might-switch-protocol'
+  | 'switched-protocol'
+  | 'error';
+
+/** How a client proposed to leave HTTP (RFC 9110 §7.8 Upgrade, §9.3.6 CONNECT). */
+export type SwitchProposal = 'upgrade' | 'connect';
+
+/** An event type, or a server event that accepts a switch. */
+export type Transition =
+  | 'request'
+  | 'informational'
+  | 'response'
+  | 'data'
+  | 'end-of-message'
+  | 'connection-closed'
+  | 'informational+upgrade'
+  | 'response+connect';
+
+type Table = Readonly<Partial<Record<State, Readonly<Partial<Record<Transition, State>>>>>>;
+
+/** What each party's own events do to its own state. */
+const EVENT_TRANSITIONS: Readonly<Record<Role, Table>> = {
+  client: {
+    idle: { request: 'send-body', 'connection-closed': 'closed' },
+    'send-body': { data: 'send-body', 'end-of-message': 'done' },
+    done: { 'connection-closed': 'closed' },
+    'must-close': { 'connection-closed': 'closed' },
+    closed: { 'connection-closed': 'closed' },
+  },
+  server: {
+    // A server may answer before any request arrives: 400 to garbage, 408 to silence.
+    idle: { response: 'send-body', 'connection-closed': 'closed' },
+    'send-response': {
+      informational: 'send-response',
+      response: 'send-body',
+      'informational+upgrade': 'switched-protocol',
+      'response+connect': 'switched-protocol',
+    },
+    'send-body': { data: 'send-body', 'end-of-message': 'done' },
+    done: { 'connection-closed': 'closed' },
+    'must-close': { 'connection-closed': 'closed' },
+    closed: { 'connection-closed': 'closed' },
+  },
+};
+
+/** What a pair of states does to one party: [client, server] -> [party, new state]. */
+const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
+  ['might-switch-protocol', 'switched-protocol', 'client', 'switched-protocol'],
+  ['closed', 'idle', 'server', 'must-close'],
+  ['closed', 'done', 'server', 'must-close'],
+  ['error', 'done', 'server', 'must-close'],
+  ['error', 'idle', 'server', 'must-close'],
+  ['idle', 'closed', 'client', 'must-close'],
+  ['done', 'closed', 'client', 'must-close'],
+  ['idle', 'error', 'client', 'must-close'],
+  ['done', 'error', 'client', 'must-close'],
+];
+
+export class ConnectionState {
+  client: State = 'idle';
+  server: State = 'idle';
+  /** Requests whose head has been seen and whose final response has not ended. */
+  outstanding = 0;
+  keepAlive = true;
+  pendingSwitch: SwitchProposal | null = null;
+
+  /** Applies `party`'s event; throws a local error when the tables do not allow it. */
+  process(party: Role, transition: Transition, proposal: SwitchProposal | null = null): void {
+    const from = this[party];
+    const to = EVENT_TRANSITIONS[party][from]?.[transition];
+    if (to === undefined) {
+      throw localError('invalid-state', `the ${party} cannot send ${describe(transition)} now: its state is ${from}`);
+    }
+    this[party] = to;
+    if (transition === 'request') {
+      this.outstanding++;
+      this.pendingSwitch = proposal;
+      if (this.server === 'idle') this.server = 'send-response';
+    } else if (party === 'server' && transition === 'response') {
+      // A final response that does not accept a proposal declines it (RFC 9110 §7.8).
+      this.pendingSwitch = null;
+    } else if (party === 'server' && transition === 'end-of-message' && this.outstanding > 0) {
+      this.outstanding--;
+    }
+    this.#settle();
+  }
+
+  /** A rule was broken by `party`: nothing more is read from (or sent by) it. */
+  fail(party: Role): void {
+    this[party] = 'error';
+    this.#settle();
+  }
+
+  disableKeepAlive(): void {
+    this.keepAlive = false;
+    this.#settle();
+  }
+
+  #settle(): void {
+    for (;;) {
+      const client = this.client;
+      const server = this.server;
+      if (this.pendingSwitch !== null && this.client === 'done') this.client = 'might-switch-protocol';
+      if (this.pendingSwitch === null && this.client === 'might-switch-protocol') this.client = 'done';
+      if (!this.keepAlive) {
+        if (this.client === 'done') this.client = 'must-close';
+        if (this.server === 'done') this.server = 'must-close';
+      }
+      // Keep-alive: each party starts its next message on its own (pipelining).
+      if (this.client === 'done') this.client = 'idle';
+      if (this.server === 'done') this.server = 'idle';
+      if (this.server === 'idle' && this.outstanding > 0) this.server = 'send-response';
+      for (const [c, s, party, to] of JOINT_TRANSITIONS) {
+        if (this.client === c && this.server === s) this[party] = to;
+      }
+      if (this.client === client && this.server === server) return;
+    }
+  }
+}
+
+function describe(transition: Transition): string {
+  switch (transition) {
+    case 'informational+upgrade':
+      return 'a 101 response';
+    case 'response+connect':
+      return 'a 2xx response to CONNECT';
+    default:
+      return `a ${transition} event`;
+  }
+}

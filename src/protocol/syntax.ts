@@ -1,0 +1,50 @@
+// Character classes and small grammar checks of RFC 9110 §5.6 and RFC 9112, shared by
+// the parser and the serializer so that what one accepts the other can produce.
+// Heads are handled as latin1 strings: one char per byte.
+
+/** token = 1*tchar (RFC 9110 §5.6.2). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** A char that may not appear inside a field value or reason phrase: CTL but HTAB (RFC 9110 §5.5). */
+export const VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/** Anything outside a latin1 field-value, for strings given to the serializer. */
+export const VALUE_FORBIDDEN_OUT = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/;
+
+/** A request-target is visible ASCII only (RFC 9112 §3.2, RFC 3986 §2). */
+export const TARGET = /^[\x21-\x7e]+$/;
+
+/** scheme ":" (RFC 3986 §3.1), the start of an absolute-form target. */
+export const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.\-]*:/;
+
+/** authority-form (RFC 9112 §3.2.3): uri-host ":" port, for CONNECT only. */
+export const AUTHORITY_FORM = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+):[0-9]+$/;
+
+/** Host = uri-host [ ":" port ] (RFC 9110 §7.2); empty when the target has no authority. */
+export const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). */
+export const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
+
+/** Trims SP and HTAB from both ends (OWS, RFC 9110 §5.6.3). */
+export function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isOws(text.charCodeAt(start))) start++;
+  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+export function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** Splits a comma list (RFC 9110 §5.6.1) into trimmed, lowercased, non-empty members. */
+export function listMembers(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.split(',')) {
+    const member = trimOws(part);
+    if (member !== '') out.push(member.toLowerCase());
+  }
+  return out;
+}
