@@ -20,7 +20,6 @@ export interface BodyReader {
   eof(): ReadStep;
 }
 
-const NEED_DATA: ReadStep = { kind: 'need-data' };
 
 class LengthReader implements BodyReader {
   #remaining: number;
@@ -30,7 +29,7 @@ class LengthReader implements BodyReader {
   read(bytes: Uint8Array, pos: number): ReadStep {
     if (this.#remaining === 0) return { kind: 'end', extensions: null, trailers: null, next: pos };
     const n = Math.min(bytes.length - pos, this.#remaining);
-    if (n === 0) return NEED_DATA;
+    if (n === 0) return { kind: 'need-data', next: pos };
     this.#remaining -= n;
     return { kind: 'data', data: bytes.subarray(pos, pos + n), extensions: null, chunkEnd: false, next: pos + n };
   }
@@ -41,7 +40,7 @@ class LengthReader implements BodyReader {
 
 class CloseReader implements BodyReader {
   read(bytes: Uint8Array, pos: number): ReadStep {
-    if (bytes.length === pos) return NEED_DATA;
+    if (bytes.length === pos) return { kind: 'need-data', next: pos };
     return { kind: 'data', data: bytes.subarray(pos), extensions: null, chunkEnd: false, next: bytes.length };
   }
   eof(): ReadStep {

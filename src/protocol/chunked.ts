@@ -14,9 +14,7 @@ import { TOKEN, VALUE_FORBIDDEN_OUT, isOws } from './syntax.js';
 export type ChunkStep =
   | { readonly kind: 'data'; readonly data: Uint8Array; readonly extensions: readonly ChunkExtension[] | null; readonly chunkEnd: boolean; readonly next: number }
   | { readonly kind: 'end'; readonly extensions: readonly ChunkExtension[] | null; readonly trailers: Head | null; readonly next: number }
-  | { readonly kind: 'need-data' };
-
-const NEED_DATA: ChunkStep = { kind: 'need-data' };
+  | { readonly kind: 'need-data'; readonly next: number };
 
 type Phase = 'size' | 'data' | 'data-crlf' | 'trailers';
 
@@ -32,7 +30,7 @@ export class ChunkedReader {
     this.#limits = limits;
   }
 
-  /** Reads from bytes[pos]; `next` in the step is where the following read starts. */
+  /** Reads from bytes[pos]; every step's `next` is where the following read starts. */
   read(bytes: Uint8Array, pos: number): ChunkStep {
     for (;;) {
       switch (this.#phase) {
@@ -41,7 +39,7 @@ export class ChunkedReader {
           const lineLimit = this.#limits.chunkSizeDigits + this.#limits.chunkExtensionBytes + 1;
           if (lf === -1) {
             if (bytes.length - pos > lineLimit) throw tooLarge(this.#limits);
-            return NEED_DATA;
+            return { kind: 'need-data', next: pos };
           }
           if (lf - pos > lineLimit) throw tooLarge(this.#limits);
           if (lf === pos || bytes[lf - 1] !== 13) throw remoteError('bare-lf', 'a chunk-size line ends in LF without CR');
@@ -60,7 +58,7 @@ export class ChunkedReader {
         }
         case 'data': {
           const available = bytes.length - pos;
-          if (available === 0) return NEED_DATA;
+          if (available === 0) return { kind: 'need-data', next: pos };
           const n = Math.min(available, this.#remaining);
           const extensions = this.#extensions;
           this.#extensions = null;
@@ -70,9 +68,9 @@ export class ChunkedReader {
           return { kind: 'data', data: bytes.subarray(pos, pos + n), extensions, chunkEnd, next: pos + n };
         }
         case 'data-crlf': {
-          if (bytes.length - pos < 1) return NEED_DATA;
+          if (bytes.length - pos < 1) return { kind: 'need-data', next: pos };
           if (bytes[pos] !== 13) throw afterData();
-          if (bytes.length - pos < 2) return NEED_DATA;
+          if (bytes.length - pos < 2) return { kind: 'need-data', next: pos };
           if (bytes[pos + 1] !== 10) throw afterData();
           pos += 2;
           this.#phase = 'size';
@@ -81,7 +79,7 @@ export class ChunkedReader {
         case 'trailers': {
           const parser = this.#trailers!;
           const end = parser.feed(bytes, pos);
-          if (end === -1) return NEED_DATA;
+          if (end === -1) return { kind: 'need-data', next: pos };
           const trailers = parser.fieldCount > 0 ? parser.head() : null;
           return { kind: 'end', extensions: this.#lastExtensions, trailers, next: end };
         }

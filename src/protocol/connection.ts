@@ -234,6 +234,7 @@ export class Connection {
     const reader = this.#reader!;
     let step: ReadStep = reader.read(this.#buf, this.#pos);
     if (step.kind === 'need-data') {
+      this.#advance(step.next);
       if (!this.#eof) return 'need-data';
       step = reader.eof();
     }

@@ -176,10 +176,12 @@ export class HeadParser {
       const text = latin1(bytes, start, Math.min(end, start + PARTIAL_START_LINE_CHECK));
       const bad = BAD_CHAR_PARTIAL.exec(text);
       if (bad !== null) throw charError(text, bad.index, false);
-      const colon = text.indexOf(':');
-      const name = colon === -1 ? text : text.slice(0, colon);
-      if (name !== '' && !TOKEN.test(name)) throw nameError(name);
+      // A lone CR may be the start of the empty line that ends the head.
+      const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+      const colon = line.indexOf(':');
+      const name = colon === -1 ? line : line.slice(0, colon);
       if (colon === 0) throw nameError('');
+      if (name !== '' && !TOKEN.test(name)) throw nameError(name);
       return;
     }
     if (end - start > PARTIAL_START_LINE_CHECK) return;
