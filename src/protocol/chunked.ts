@@ -36,14 +36,15 @@ export class ChunkedReader {
       switch (this.#phase) {
         case 'size': {
           const lf = bytes.indexOf(10, pos);
-          const lineLimit = this.#limits.chunkSizeDigits + this.#limits.chunkExtensionBytes + 1;
           if (lf === -1) {
-            if (bytes.length - pos > lineLimit) throw tooLarge(this.#limits);
+            // Judge the unfinished line as a finished one would be: its size digits, then its length.
+            const cr = bytes.length > pos && bytes[bytes.length - 1] === 13 ? 1 : 0;
+            checkSizeLineLength(bytes, pos, bytes.length - cr, this.#limits);
             return { kind: 'need-data', next: pos };
           }
-          if (lf - pos > lineLimit) throw tooLarge(this.#limits);
           if (lf === pos || bytes[lf - 1] !== 13) throw remoteError('bare-lf', 'a chunk-size line ends in LF without CR');
-          const { size, extensions } = parseSizeLine(latin1(bytes, pos, lf - 1), this.#limits);
+          checkSizeLineLength(bytes, pos, lf - 1, this.#limits);
+          const { size, extensions } = parseSizeLine(latin1(bytes, pos, lf - 1));
           pos = lf + 1;
           if (size === 0) {
             this.#lastExtensions = extensions;
@@ -88,17 +89,23 @@ export class ChunkedReader {
   }
 }
 
-/** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1), without its CRLF. */
-function parseSizeLine(line: string, limits: Limits): { size: number; extensions: readonly ChunkExtension[] } {
+/** The limits on a chunk-size line bytes[start, end): at least one and at most so many size digits, then so many extension bytes. */
+function checkSizeLineLength(bytes: Uint8Array, start: number, end: number, limits: Limits): void {
+  let i = start;
+  while (i < end && i - start <= limits.chunkSizeDigits && isHex(bytes[i]!)) i++;
+  if (i === start && end > start) throw sizeError();
+  if (i - start > limits.chunkSizeDigits) throw overflow();
+  if (end - i > limits.chunkExtensionBytes) throw tooLarge(limits);
+}
+
+/** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1), without its CRLF; lengths already checked. */
+function parseSizeLine(line: string): { size: number; extensions: readonly ChunkExtension[] } {
   let i = 0;
   while (i < line.length && isHex(line.charCodeAt(i))) i++;
-  if (i === 0) throw remoteError('invalid-chunk-size', 'a chunk-size line does not start with a hex size (RFC 9112 §7.1)');
-  const digits = line.slice(0, i).replace(/^0+(?=.)/, '');
-  if (digits.length > limits.chunkSizeDigits) throw overflow();
-  const size = parseInt(digits, 16);
+  if (i === 0) throw sizeError();
+  const size = parseInt(line.slice(0, i), 16);
   if (!Number.isSafeInteger(size)) throw overflow();
   if (i === line.length) return { size, extensions: EMPTY_EXTENSIONS };
-  if (line.length - i > limits.chunkExtensionBytes) throw tooLarge(limits);
   return { size, extensions: parseExtensions(line, i) };
 }
 
@@ -197,8 +204,12 @@ function isQdtext(c: number): boolean {
 const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
+function sizeError(): Error {
+  return remoteError('invalid-chunk-size', 'a chunk-size line does not start with a hex size (RFC 9112 §7.1)');
+}
+
 function overflow(): Error {
-  return remoteError('chunk-size-overflow', 'a chunk size is larger than 2^53-1 bytes');
+  return remoteError('chunk-size-overflow', 'a chunk size has more hex digits than the limit, or is above 2^53-1');
 }
 
 function tooLarge(limits: Limits): Error {

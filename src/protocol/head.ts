@@ -9,7 +9,7 @@ import { latin1 } from './bytes.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
 import type { Limits } from './limits.js';
-import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VERSION, isOws, listMembers } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, isOws, listMembers } from './syntax.js';
 
 /** What the parser reads: a request head, a response head, or a trailer section. */
 export type HeadKind = 'request' | 'response' | 'trailers';
@@ -37,10 +37,8 @@ export interface Head {
 
 /** Any CTL but HTAB, or a CR not followed by LF: the bytes no head line may hold. */
 const BAD_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
-/** The same, on the unfinished last line, whose final CR may yet be followed by LF. */
-const BAD_CHAR_PARTIAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!$)/;
-/** How much of an unfinished start line is checked before its CRLF arrives. */
-const PARTIAL_START_LINE_CHECK = 256;
+/** How much of an unfinished line is judged before its CRLF arrives: enough for any start line error. */
+const PARTIAL_CHECK_BYTES = 256;
 
 export class HeadParser {
   readonly #kind: HeadKind;
@@ -77,12 +75,14 @@ export class HeadParser {
   /**
    * Reads the head that starts at bytes[start]. Returns the index just past its empty
    * line, or -1 when it needs more bytes; call again with the same start and more bytes.
+   * However the bytes are split, the same input fails with the same error: lines are
+   * judged in order, and a line is judged the same way unfinished as finished.
    */
   feed(bytes: Uint8Array, start: number): number {
     const end = bytes.length;
     let cursor = start + this.#offset;
     // RFC 9112 §2.2: empty lines before a start line are ignored.
-    while (!this.#startLineDone && this.#names.length === 0 && cursor < end && bytes[cursor] === 13) {
+    while (!this.#startLineDone && cursor < end && bytes[cursor] === 13) {
       if (cursor + 1 === end) return -1;
       if (bytes[cursor + 1] !== 10) throw remoteError('bare-cr', 'a CR not followed by LF before the start line');
       if (++this.#emptyLines > this.#limits.leadingEmptyLines) {
@@ -94,34 +94,45 @@ export class HeadParser {
     const first = cursor;
     const limit = start + this.#emptyLines * 2 + this.#maxBytes;
     let headEnd = -1;
+    let failure: ProtocolError | null = null;
     let lf = bytes.indexOf(10, cursor);
     while (lf !== -1) {
-      if (lf === cursor || bytes[lf - 1] !== 13) throw remoteError('bare-lf', 'a line ends in LF without CR (RFC 9112 §2.2)');
+      if (lf === cursor || bytes[lf - 1] !== 13) {
+        failure = remoteError('bare-lf', 'a line ends in LF without CR (RFC 9112 §2.2)');
+        break;
+      }
       if (lf - 1 === cursor) {
         headEnd = lf + 1;
         break;
       }
-      if (!this.#startLineDone && cursor === first && this.#kind === 'request' && lf - 1 - cursor > this.#limits.requestLineBytes) {
-        throw remoteError('request-line-too-long', `the request line is longer than ${this.#limits.requestLineBytes} bytes`, 414);
+      if (this.#requestLineTooLong(cursor === first, lf - 1 - cursor)) {
+        failure = this.#requestLineError();
+        break;
+      }
+      if (lf + 1 > limit) {
+        failure = this.#tooLarge();
+        break;
       }
       cursor = lf + 1;
-      if (cursor > limit) throw this.#tooLarge();
       lf = bytes.indexOf(10, cursor);
     }
     if (cursor > first) this.#lines(latin1(bytes, first, cursor));
     this.#offset += cursor - first;
+    if (failure !== null) {
+      this.#partial(bytes, cursor, lf);
+      throw failure;
+    }
     if (headEnd !== -1) {
       if (headEnd > limit) throw this.#tooLarge();
-      this.#finish();
+      if (!this.#startLineDone) throw remoteError('invalid-start-line', 'the head ended before its start line');
+      if (this.#codings > 0 && this.#version === '1.0') {
+        throw remoteError('transfer-encoding-in-http10', 'Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1)');
+      }
       return headEnd;
     }
-    if (end > limit) {
-      if (!this.#startLineDone && this.#kind === 'request' && end - cursor > this.#limits.requestLineBytes) {
-        throw remoteError('request-line-too-long', `the request line is longer than ${this.#limits.requestLineBytes} bytes`, 414);
-      }
-      throw this.#tooLarge();
-    }
     if (end > cursor) this.#partial(bytes, cursor, end);
+    if (this.#requestLineTooLong(true, end - cursor)) throw this.#requestLineError();
+    if (end > limit) throw this.#tooLarge();
     return -1;
   }
 
@@ -149,6 +160,14 @@ export class HeadParser {
     return this.#names.length;
   }
 
+  #requestLineTooLong(isStartLine: boolean, length: number): boolean {
+    return isStartLine && !this.#startLineDone && this.#kind === 'request' && length > this.#limits.requestLineBytes;
+  }
+
+  #requestLineError(): ProtocolError {
+    return remoteError('request-line-too-long', `the request line is longer than ${this.#limits.requestLineBytes} bytes`, 414);
+  }
+
   #tooLarge(): ProtocolError {
     return this.#kind === 'trailers'
       ? remoteError('trailer-too-large', `the trailer section is longer than ${this.#maxBytes} bytes`, 431)
@@ -157,100 +176,47 @@ export class HeadParser {
 
   /** Parses whole lines: `text` is one or more lines, each ending in CRLF. */
   #lines(text: string): void {
+    // One scan finds whether any line holds a forbidden byte; only such a line gets a closer look.
     const bad = BAD_CHAR.exec(text);
-    if (bad !== null) throw charError(text, bad.index, !this.#startLineDone && text.lastIndexOf('\n', bad.index) === -1);
+    const badAt = bad === null ? text.length : bad.index;
     let pos = 0;
     while (pos < text.length) {
       const eol = text.indexOf('\r\n', pos);
-      if (this.#startLineDone) this.#fieldLine(text, pos, eol);
-      else if (this.#kind === 'request') this.#requestLine(text.slice(pos, eol));
-      else this.#statusLine(text.slice(pos, eol));
+      const dirty = badAt < eol;
+      if (this.#startLineDone) {
+        const line = checkFieldLine(text, pos, eol, dirty);
+        this.#field(line[0], line[1]);
+      } else if (this.#kind === 'request') {
+        const line = text.slice(pos, eol);
+        const [method, target, version] = checkRequestLine(line, true)!;
+        if (dirty) throw remoteError('invalid-start-line', 'the request line holds a control byte');
+        this.#method = method;
+        this.#target = target;
+        this.#version = version;
+        this.#startLineDone = true;
+      } else {
+        const [version, status, reason] = checkStatusLine(text.slice(pos, eol), true, dirty)!;
+        this.#version = version;
+        this.#status = status;
+        this.#reason = reason;
+        this.#startLineDone = true;
+      }
       pos = eol + 2;
     }
   }
 
-  /** Checks the unfinished last line, bytes[start, end), for what can already be judged. */
+  /** Judges the unfinished line bytes[start, end) as far as it goes: the checks of a finished one, on a prefix. */
   #partial(bytes: Uint8Array, start: number, end: number): void {
-    if (this.#startLineDone) {
-      if (isOws(bytes[start]!)) throw obsFold();
-      const text = latin1(bytes, start, Math.min(end, start + PARTIAL_START_LINE_CHECK));
-      const bad = BAD_CHAR_PARTIAL.exec(text);
-      if (bad !== null) throw charError(text, bad.index, false);
-      // A lone CR may be the start of the empty line that ends the head.
-      const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-      const colon = line.indexOf(':');
-      const name = colon === -1 ? line : line.slice(0, colon);
-      if (colon === 0) throw nameError('');
-      if (name !== '' && !TOKEN.test(name)) throw nameError(name);
-      return;
-    }
-    if (end - start > PARTIAL_START_LINE_CHECK) return;
-    const text = latin1(bytes, start, end);
-    const bad = BAD_CHAR_PARTIAL.exec(text);
-    if (bad !== null) throw charError(text, bad.index, true);
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (this.#kind === 'request') {
-      const sp1 = line.indexOf(' ');
-      const method = sp1 === -1 ? line : line.slice(0, sp1);
-      if (method !== '' && !TOKEN.test(method)) throw methodError(method);
-      const sp2 = sp1 === -1 ? -1 : line.indexOf(' ', sp1 + 1);
-      if (sp2 !== -1 && line.length - sp2 - 1 >= 8) checkVersion(line.slice(sp2 + 1, sp2 + 9));
-      else if (sp2 !== -1 && !'HTTP/'.startsWith(line.slice(sp2 + 1, sp2 + 6))) checkVersion(line.slice(sp2 + 1));
-    } else if (line.length >= 8) {
-      checkVersion(line.slice(0, 8));
-    } else if (!'HTTP/'.startsWith(line.slice(0, 5))) {
-      checkVersion(line);
-    }
+    if (end <= start) return;
+    let text = latin1(bytes, start, Math.min(end, start + PARTIAL_CHECK_BYTES));
+    // A final CR may be the first half of the line's CRLF.
+    if (end - start <= PARTIAL_CHECK_BYTES && text.endsWith('\r')) text = text.slice(0, -1);
+    if (this.#startLineDone) checkFieldLine(text, 0, text.length, true, false);
+    else if (this.#kind === 'request') checkRequestLine(text, false);
+    else checkStatusLine(text, false, true);
   }
 
-  #requestLine(line: string): void {
-    const sp1 = line.indexOf(' ');
-    const sp2 = line.lastIndexOf(' ');
-    if (sp1 <= 0 || sp2 === sp1) {
-      throw remoteError('invalid-start-line', 'a request line is METHOD SP TARGET SP HTTP-VERSION (RFC 9112 §3)');
-    }
-    const method = line.slice(0, sp1);
-    if (!TOKEN.test(method)) throw methodError(method);
-    const target = line.slice(sp1 + 1, sp2);
-    this.#version = checkVersion(line.slice(sp2 + 1));
-    if (!TARGET.test(target)) {
-      throw remoteError('invalid-target', 'the request-target holds a space, a control or a non-ASCII byte (RFC 9112 §3.2)');
-    }
-    checkTargetForm(method, target);
-    this.#method = method;
-    this.#target = target;
-    this.#startLineDone = true;
-  }
-
-  #statusLine(line: string): void {
-    this.#version = checkVersion(line.slice(0, 8));
-    if (line.length === 8 || line.charCodeAt(8) !== 0x20) {
-      throw remoteError('invalid-start-line', 'a status line is HTTP-VERSION SP STATUS SP REASON (RFC 9112 §4)');
-    }
-    let status = 0;
-    for (let i = 9; i < 12; i++) {
-      const digit = line.charCodeAt(i) - 0x30;
-      if (!(digit >= 0 && digit <= 9)) throw statusError(line);
-      status = status * 10 + digit;
-    }
-    // RFC 9112 §4: the SP before an empty reason is required, but a client may accept its absence.
-    if ((line.length > 12 && line.charCodeAt(12) !== 0x20) || status < 100 || status > 599) throw statusError(line);
-    this.#status = status;
-    this.#reason = line.length > 13 ? line.slice(13) : '';
-    this.#startLineDone = true;
-  }
-
-  #fieldLine(text: string, start: number, end: number): void {
-    if (isOws(text.charCodeAt(start))) throw obsFold();
-    const colon = text.indexOf(':', start);
-    if (colon === -1 || colon > end) throw remoteError('invalid-field-name', 'a field line has no colon (RFC 9112 §5)');
-    const rawName = text.slice(start, colon);
-    if (!TOKEN.test(rawName)) throw nameError(rawName);
-    let valueStart = colon + 1;
-    let valueEnd = end;
-    while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
-    while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
-    const value = text.slice(valueStart, valueEnd);
+  #field(rawName: string, value: string): void {
     if (this.#names.length === this.#limits.fieldCount) {
       throw remoteError('too-many-fields', `more than ${this.#limits.fieldCount} field lines`, 431);
     }
@@ -314,15 +280,6 @@ export class HeadParser {
         break;
     }
   }
-
-  #finish(): void {
-    if (!this.#startLineDone) {
-      throw remoteError('invalid-start-line', 'the head ended before its start line');
-    }
-    if (this.#codings > 0 && this.#version === '1.0') {
-      throw remoteError('transfer-encoding-in-http10', 'Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1)');
-    }
-  }
 }
 
 /** Content-Length = 1*DIGIT; a list of identical values is one value (RFC 9110 §8.6). */
@@ -343,11 +300,109 @@ function parseContentLength(value: string, maxDigits: number): number {
   return length;
 }
 
-function checkVersion(text: string): HttpVersion {
-  if (text === 'HTTP/1.1') return '1.1';
-  if (text === 'HTTP/1.0') return '1.0';
-  if (VERSION.test(text)) throw remoteError('unsupported-version', `${text} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
-  throw remoteError('invalid-version', `"${text}" is not an HTTP version (RFC 9112 §2.3)`);
+/**
+ * A request line, or the start of one (`complete` false): method, target and version
+ * are judged in that order, each as far as it has arrived.
+ */
+function checkRequestLine(line: string, complete: boolean): [string, string, HttpVersion] | null {
+  const sp1 = line.indexOf(' ');
+  const method = sp1 === -1 ? line : line.slice(0, sp1);
+  if ((method !== '' || sp1 !== -1) && !TOKEN.test(method)) throw methodError(method);
+  if (sp1 === -1) {
+    if (complete) throw startLineError();
+    return null;
+  }
+  const sp2 = line.indexOf(' ', sp1 + 1);
+  const target = sp2 === -1 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
+  if ((target !== '' || sp2 !== -1) && !TARGET.test(target)) {
+    throw remoteError('invalid-target', 'the request-target is empty or holds a space, a control or a non-ASCII byte (RFC 9112 §3.2)');
+  }
+  if (sp2 === -1) {
+    if (complete) throw startLineError();
+    return null;
+  }
+  checkTargetForm(method, target);
+  const version = checkVersion(line.slice(sp2 + 1), complete, false);
+  return version === null ? null : [method, target, version];
+}
+
+/** A status line, or the start of one: version, status code, then reason phrase. */
+function checkStatusLine(line: string, complete: boolean, dirty: boolean): [HttpVersion, number, string] | null {
+  const version = checkVersion(line.slice(0, 8), complete, true);
+  if (version === null) return null;
+  if (line.length === 8 && !complete) return null;
+  if (line.length === 8 || line.charCodeAt(8) !== 0x20) {
+    throw remoteError('invalid-start-line', 'a status line is HTTP-VERSION SP STATUS SP REASON (RFC 9112 §4)');
+  }
+  let status = 0;
+  for (let i = 9; i < 12 && i < line.length; i++) {
+    const digit = line.charCodeAt(i) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) throw statusError(line);
+    status = status * 10 + digit;
+  }
+  if (line.length < 12) {
+    if (complete) throw statusError(line);
+    return null;
+  }
+  // RFC 9112 §4: the SP before an empty reason is required, but a client may accept its absence.
+  if ((line.length > 12 && line.charCodeAt(12) !== 0x20) || status < 100 || status > 599) throw statusError(line);
+  const reason = line.length > 13 ? line.slice(13) : '';
+  if (dirty) {
+    const bad = VALUE_FORBIDDEN.exec(reason);
+    if (bad !== null) {
+      throw bad[0] === '\r' ? bareCr() : remoteError('invalid-reason', `the reason phrase holds the control byte ${hexOf(bad[0])}`);
+    }
+  }
+  return [version, status, reason];
+}
+
+/**
+ * HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), judged on as much as has
+ * arrived; only 1.0 and 1.1 are spoken. `prefixOnly`: `text` may be followed by more.
+ */
+function checkVersion(text: string, complete: boolean, prefixOnly: boolean): HttpVersion | null {
+  const pattern = 'HTTP/0.0';
+  for (let i = 0; i < text.length && i < 8; i++) {
+    const c = text.charCodeAt(i);
+    const ok = pattern.charCodeAt(i) === 0x30 ? c >= 0x30 && c <= 0x39 : c === pattern.charCodeAt(i);
+    if (!ok) throw versionError(text);
+  }
+  if (text.length < 8) {
+    if (complete) throw versionError(text);
+    return null;
+  }
+  const version = text.slice(0, 8);
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') {
+    throw remoteError('unsupported-version', `${version} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
+  }
+  if (text.length > 8 && !prefixOnly) throw versionError(text);
+  return version === 'HTTP/1.1' ? '1.1' : '1.0';
+}
+
+/** A field line text[start, end), or the start of one: obs-fold, then the name, then the value. */
+function checkFieldLine(text: string, start: number, end: number, dirty: boolean, complete = true): [string, string] {
+  if (start < end && isOws(text.charCodeAt(start))) throw obsFold();
+  const colon = text.indexOf(':', start);
+  const hasColon = colon !== -1 && colon < end;
+  const rawName = text.slice(start, hasColon ? colon : end);
+  if (hasColon || rawName !== '') {
+    if (!TOKEN.test(rawName)) throw nameError(rawName);
+  }
+  if (!hasColon) {
+    if (complete) throw remoteError('invalid-field-name', 'a field line has no colon (RFC 9112 §5)');
+    return ['', ''];
+  }
+  let valueStart = colon + 1;
+  let valueEnd = end;
+  if (dirty) {
+    const bad = VALUE_FORBIDDEN.exec(text.slice(valueStart, valueEnd));
+    if (bad !== null) {
+      throw bad[0] === '\r' ? bareCr() : remoteError('invalid-field-value', `a field value holds the control byte ${hexOf(bad[0])} (RFC 9110 §5.5)`);
+    }
+  }
+  while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
+  while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  return [rawName, text.slice(valueStart, valueEnd)];
 }
 
 /** RFC 9112 §3.2: the four forms, each allowed only where its method allows it. */
@@ -361,16 +416,20 @@ function checkTargetForm(method: string, target: string): void {
   }
 }
 
-function charError(text: string, index: number, inStartLine: boolean): ProtocolError {
-  const code = text.charCodeAt(index);
-  if (code === 13) return remoteError('bare-cr', 'a CR not followed by LF (RFC 9112 §2.2)');
-  const hex = `0x${code.toString(16).padStart(2, '0')}`;
-  if (inStartLine) return remoteError('invalid-start-line', `the start line holds the control byte ${hex}`);
-  const lineStart = text.lastIndexOf('\n', index) + 1;
-  const colon = text.indexOf(':', lineStart);
-  return colon === -1 || colon > index
-    ? remoteError('invalid-field-name', `a field name holds the control byte ${hex}`)
-    : remoteError('invalid-field-value', `a field value holds the control byte ${hex} (RFC 9110 §5.5)`);
+function hexOf(char: string): string {
+  return `0x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+function bareCr(): ProtocolError {
+  return remoteError('bare-cr', 'a CR not followed by LF (RFC 9112 §2.2)');
+}
+
+function startLineError(): ProtocolError {
+  return remoteError('invalid-start-line', 'a request line is METHOD SP TARGET SP HTTP-VERSION (RFC 9112 §3)');
+}
+
+function versionError(text: string): ProtocolError {
+  return remoteError('invalid-version', `"${text}" is not an HTTP version (RFC 9112 §2.3)`);
 }
 
 function nameError(name: string): ProtocolError {

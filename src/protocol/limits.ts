@@ -13,7 +13,7 @@ export interface Limits {
   readonly chunkExtensionBytes: number;
   /** Bytes of a trailer section (node counts trailers against its 16 KiB header limit; half that). */
   readonly trailerBytes: number;
-  /** Hex digits of a chunk size (Degu: MAX_CL_LEN 16); values above 2^53-1 overflow anyway. */
+  /** Hex digits of a chunk size, leading zeros included (Degu: MAX_CL_LEN 16); above 2^53-1 overflows anyway. */
   readonly chunkSizeDigits: number;
   /** Decimal digits of a Content-Length (Degu: MAX_CL_LEN 16). */
   readonly contentLengthDigits: number;
