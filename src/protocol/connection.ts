@@ -203,7 +203,7 @@ export class Connection {
     const framing = requestFraming(head.method, head);
     this.#expectingContinue = head.expectContinue && head.version === '1.1' && framing !== NO_BODY;
     this.#reader = bodyReader(framing, this.#limits);
-    return { type: 'request', method: head.method, target: head.target, version: head.version, fields: head.fields };
+    return { type: 'request', method: head.method, target: head.target, version: head.version, fields: head.fields, framing };
   }
 
   #receivedResponse(head: Head): ReceivedEvent {
@@ -227,7 +227,7 @@ export class Connection {
     const framing = responseFraming(method, head.status, head);
     if (framing === CLOSE_DELIMITED) this.#state.disableKeepAlive();
     if (!connect) this.#reader = bodyReader(framing, this.#limits);
-    return { type: 'response', status: head.status, reason: head.reason, version: head.version, fields: head.fields };
+    return { type: 'response', status: head.status, reason: head.reason, version: head.version, fields: head.fields, framing: connect ? NO_BODY : framing };
   }
 
   #readBody(): ReceivedEvent | NoEvent {

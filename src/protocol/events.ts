@@ -4,6 +4,7 @@
 // Received events carry Fields; events to send may carry plain field-line arrays.
 
 import type { Fields, FieldsInit } from './fields.js';
+import type { Framing } from './framing.js';
 
 export type Role = 'client' | 'server';
 
@@ -19,6 +20,8 @@ export interface RequestEvent<F = Fields> {
   readonly target: string;
   readonly version: HttpVersion;
   readonly fields: F;
+  /** How the body that follows is delimited (RFC 9112 §6.3): none, a length, chunked. */
+  readonly framing: Framing;
 }
 
 /** A 1xx response (RFC 9110 §15.2); several may precede the final response. */
@@ -36,6 +39,8 @@ export interface ResponseEvent<F = Fields> {
   readonly reason: string;
   readonly version: HttpVersion;
   readonly fields: F;
+  /** How the body that follows is delimited: none (HEAD, 204, 304, CONNECT), a length, chunked, or the close. */
+  readonly framing: Framing;
 }
 
 /**

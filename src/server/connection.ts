@@ -1,0 +1,396 @@
+// ServerConnection: drives one accepted socket through the protocol core. It reads a
+// request, calls the app, writes its response, and goes on to the next request; it reads
+// a request body only as fast as the app does (the socket pauses past readAheadBytes),
+// and writes a response body only as fast as the peer takes it. Every failure ends in
+// a status (400/408/413/500...) when the response has not started, else in a closed socket.
+
+import type { Socket } from 'node:net';
+import {
+  Connection,
+  ProtocolError,
+  reasonPhrase,
+  type DataEvent,
+  type EndOfMessageEvent,
+  type HttpVersion,
+  type RequestEvent,
+} from '../protocol/index.js';
+import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
+import type { Timed } from '../transport/deadlines.js';
+import { WarrenError } from '../transport/errors.js';
+import { prepare, writeMessage, type Sink } from '../transport/outgoing.js';
+import type { App, AppResponse } from './app.js';
+import type { ResolvedServerOptions } from './options.js';
+import { ServerRequest } from './request.js';
+import type { Session } from './session.js';
+
+/** What a connection needs from its server. */
+export interface ServerContext {
+  readonly app: App;
+  readonly options: ResolvedServerOptions;
+  readonly onError: (error: unknown, session: Session) => void;
+  track(item: Timed): void;
+  untrack(item: Timed): void;
+  closed(conn: ServerConnection): void;
+}
+
+type Phase = 'head' | 'app' | 'respond' | 'done';
+type Piece = DataEvent | EndOfMessageEvent;
+
+export class ServerConnection implements Timed, Sink {
+  readonly #ctx: ServerContext;
+  readonly #socket: Socket;
+  readonly #conn: Connection;
+  readonly session: Session;
+  #phase: Phase = 'head';
+  deadline = Infinity;
+  #deadlineKind: 'idle' | 'head' | 'body' | null = null;
+  /** The body of the request being answered, while its exchange lasts. */
+  #source: ExchangeSource | null = null;
+  #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
+  #peerError: ProtocolError | null = null;
+  #closeAfter = false;
+  #drained = 0;
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(ctx: ServerContext, socket: Socket, session: Session) {
+    this.#ctx = ctx;
+    this.#socket = socket;
+    this.session = session;
+    this.#conn = new Connection('server', { allowMissingHost: !ctx.options.requireHost, limits: ctx.options.limits });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('drain', () => this.#onDrain());
+    socket.on('error', () => this.#socket.destroy());
+    socket.on('close', () => this.#onClose());
+    ctx.track(this);
+    this.#loop();
+  }
+
+  /** Server.close(): finish the exchange in flight, then close; close at once when idle. */
+  shutdown(): void {
+    this.#closeAfter = true;
+    if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
+  }
+
+  expire(): void {
+    const kind = this.#deadlineKind;
+    this.#disarm();
+    if (kind === 'body' && this.#waiter !== null) {
+      this.#reject(new WarrenError('body-timeout', `no request body bytes for ${this.#ctx.options.bodyTimeout} ms`));
+    } else if (kind === 'head' && this.#conn.bufferedBytes > 0 && this.#phase === 'head') {
+      this.#answerError(408, 'head-timeout', `the request head did not arrive within ${this.#ctx.options.headTimeout} ms`);
+    } else {
+      this.#socket.destroy();
+    }
+  }
+
+  #arm(kind: 'idle' | 'head' | 'body', timeout: number): void {
+    if (timeout === 0) return this.#disarm();
+    this.#deadlineKind = kind;
+    this.deadline = Date.now() + timeout;
+  }
+
+  #disarm(): void {
+    this.#deadlineKind = null;
+    this.deadline = Infinity;
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#conn.receive(chunk);
+    if (this.#waiter !== null) this.#feedWaiter();
+    else if (this.#phase === 'head') this.#loop();
+    else if (this.#conn.bufferedBytes > this.#ctx.options.readAheadBytes) this.#socket.pause();
+  }
+
+  #onEnd(): void {
+    this.#conn.receiveClose();
+    if (this.#waiter !== null) this.#feedWaiter();
+    else if (this.#phase === 'head') this.#loop();
+  }
+
+  #onClose(): void {
+    this.#phase = 'done';
+    this.#ctx.untrack(this);
+    if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+    this.#ctx.closed(this);
+  }
+
+  /** Reads requests until one is handed to the app or the connection needs more bytes. */
+  #loop(): void {
+    while (this.#phase === 'head') {
+      let event;
+      try {
+        event = this.#conn.nextEvent();
+      } catch (error) {
+        return this.#failedRead(error);
+      }
+      if (event === 'need-data') {
+        if (this.#closeAfter && this.#conn.bufferedBytes === 0) return this.#end();
+        if (this.#conn.bufferedBytes > 0 || this.session.requests === 0) {
+          if (this.#deadlineKind !== 'head') this.#arm('head', this.#ctx.options.headTimeout);
+        } else {
+          this.#arm('idle', this.#ctx.options.keepAliveTimeout);
+        }
+        this.#socket.resume();
+        return;
+      }
+      if (event === 'paused') return;
+      switch (event.type) {
+        case 'request':
+          this.#disarm();
+          this.#request(event);
+          break;
+        case 'data':
+          // The rest of a body the app did not read: drained up to a bound, to keep the connection.
+          this.#drained += event.data.length;
+          if (this.#drained > this.#ctx.options.drainBytes) return this.#end();
+          break;
+        case 'end-of-message':
+          this.#drained = 0;
+          break;
+        case 'connection-closed':
+          return this.#end();
+      }
+    }
+  }
+
+  #request(event: RequestEvent): void {
+    const options = this.#ctx.options;
+    const count = this.session.countRequest();
+    if (count >= options.maxRequestsPerConnection) this.#closeAfter = true;
+    const framing = event.framing;
+    if (framing.kind === 'length' && framing.length > options.maxBodyBytes) {
+      return this.#answerError(413, 'body-too-large', `the request body of ${framing.length} bytes is over the limit of ${options.maxBodyBytes}`);
+    }
+    const source = new ExchangeSource(this, event.method, event.version);
+    this.#source = source;
+    const body = framing.kind === 'length' ? new Body(source, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(source) : null;
+    const request = new ServerRequest(event.method, event.target, event.version, event.fields, body);
+    this.#phase = 'app';
+    let result;
+    try {
+      result = this.#ctx.app(this.session, request, bodies);
+    } catch (error) {
+      return this.#appFailed(error);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (response) => this.#respond(response),
+        (error) => this.#appFailed(error),
+      );
+    } else {
+      this.#respond(result);
+    }
+  }
+
+  #respond(response: AppResponse): void {
+    if (this.#phase !== 'app') return;
+    let head;
+    let plan;
+    try {
+      if (response === null || typeof response !== 'object') {
+        throw new WarrenError('invalid-response', `the app returned ${String(response)}; it returns { status, reason?, headers?, body? }`);
+      }
+      const source = this.#source!;
+      const status = response.status;
+      const bodiless = source.method === 'HEAD' || status === 204 || status === 304;
+      const prepared = prepare(response.headers, response.body, source.version !== '1.0', !bodiless);
+      plan = prepared.plan;
+      // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
+      if (this.#conn.expectingContinue) this.#closeAfter = true;
+      if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
+      head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields });
+    } catch (error) {
+      return this.#appFailed(error);
+    }
+    this.#phase = 'respond';
+    let written;
+    try {
+      written = writeMessage(this.#conn, head, plan, this);
+    } catch (error) {
+      return this.#writeFailed(error);
+    }
+    if (written instanceof Promise) written.then(() => this.#responded(), (error) => this.#writeFailed(error));
+    else this.#responded();
+  }
+
+  #responded(): void {
+    if (this.#phase !== 'respond') return;
+    this.#source?.expire();
+    this.#source = null;
+    const state = this.#conn.ourState;
+    if (state === 'must-close' || state === 'closed' || this.#peerError !== null) return this.#end();
+    this.#phase = 'head';
+    this.#drained = 0;
+    this.#loop();
+  }
+
+  #appFailed(error: unknown): void {
+    if (this.#phase !== 'app') return;
+    const remote = this.#peerError ?? (error instanceof ProtocolError && error.side === 'remote' ? error : null);
+    if (remote !== null) return this.#answerError(remote.status, remote.code, remote.message);
+    if (error instanceof WarrenError && error.code === 'body-timeout') return this.#answerError(408, error.code, error.message);
+    if (error instanceof WarrenError && error.code === 'connection-closed') return this.#end();
+    this.#ctx.onError(error, this.session);
+    this.#answerError(500, 'app-error', 'the app failed');
+  }
+
+  #writeFailed(error: unknown): void {
+    // The head is out: no status can tell the peer; only the close can.
+    if (!(error instanceof WarrenError && error.code === 'connection-closed')) this.#ctx.onError(error, this.session);
+    this.#socket.destroy();
+  }
+
+  #failedRead(error: unknown): void {
+    if (!(error instanceof ProtocolError)) throw error;
+    if (error.code === 'data-after-close') return this.#end();
+    this.#answerError(error.status, error.code, error.message);
+  }
+
+  /** Answers with an error status and closes; when a response has started, just closes. */
+  #answerError(status: number, code: string, message: string): void {
+    this.#source?.expire();
+    this.#source = null;
+    this.#phase = 'respond';
+    const state = this.#conn.ourState;
+    if (state !== 'idle' && state !== 'send-response') return this.#end();
+    const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
+    try {
+      const out = this.#conn.send({
+        type: 'response',
+        status,
+        fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))], ['Connection', 'close']],
+      });
+      out.push(...this.#conn.send({ type: 'data', data: Buffer.from(text) }), ...this.#conn.send({ type: 'end-of-message' }));
+      this.write(out);
+    } catch {
+      // The state allowed no response after all: closing says enough.
+    }
+    this.#end();
+  }
+
+  #end(): void {
+    this.#phase = 'done';
+    this.#disarm();
+    this.#socket.end();
+  }
+
+  // Sink: the response goes out through here.
+  write(chunks: Uint8Array[]): boolean {
+    if (this.#socket.destroyed) throw new WarrenError('connection-closed', 'the connection closed while the response was written');
+    if (chunks.length === 1) return this.#socket.write(chunks[0]!);
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    if (total <= 65536) return this.#socket.write(Buffer.concat(chunks, total));
+    this.#socket.cork();
+    let ok = true;
+    for (const chunk of chunks) ok = this.#socket.write(chunk);
+    this.#socket.uncork();
+    return ok;
+  }
+
+  drain(): Promise<void> {
+    if (this.#socket.destroyed) return Promise.reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
+    this.#arm('body', this.#ctx.options.bodyTimeout);
+    return new Promise((resolve, reject) => {
+      this.#drainWaiters.push(() => {
+        this.#disarm();
+        if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
+        else resolve();
+      });
+    });
+  }
+
+  #onDrain(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  /** @internal The next piece of the current request body (see ExchangeSource). */
+  nextPiece(): Piece | Promise<Piece> {
+    if (this.#conn.expectingContinue) this.write(this.#conn.send({ type: 'informational', status: 100 }));
+    const piece = this.#read();
+    if (piece !== null) return piece;
+    this.#socket.resume();
+    this.#arm('body', this.#ctx.options.bodyTimeout);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** A body piece if one is ready, null if more bytes are needed; throws what the core throws. */
+  #read(): Piece | null {
+    let event;
+    try {
+      event = this.#conn.nextEvent();
+    } catch (error) {
+      if (error instanceof ProtocolError && error.side === 'remote') this.#peerError = error;
+      throw error;
+    }
+    if (event === 'need-data') return null;
+    if (event === 'paused' || (event.type !== 'data' && event.type !== 'end-of-message')) {
+      throw new WarrenError('misuse', 'the request body was already read to its end');
+    }
+    if (event.type === 'data') {
+      const source = this.#source!;
+      source.received += event.data.length;
+      if (source.received > this.#ctx.options.maxBodyBytes) {
+        this.#peerError = new ProtocolError('body-too-large', 'remote', `the request body is over the limit of ${this.#ctx.options.maxBodyBytes} bytes`, 413);
+        throw this.#peerError;
+      }
+    }
+    if (this.#conn.bufferedBytes <= this.#ctx.options.readAheadBytes) this.#socket.resume();
+    return event;
+  }
+
+  #feedWaiter(): void {
+    const waiter = this.#waiter!;
+    let piece;
+    try {
+      piece = this.#read();
+    } catch (error) {
+      this.#waiter = null;
+      this.#disarm();
+      waiter.reject(error);
+      return;
+    }
+    if (piece === null) {
+      this.#arm('body', this.#ctx.options.bodyTimeout);
+      return;
+    }
+    this.#waiter = null;
+    this.#disarm();
+    waiter.resolve(piece);
+  }
+
+  #reject(error: unknown): void {
+    const waiter = this.#waiter!;
+    this.#waiter = null;
+    waiter.reject(error);
+  }
+}
+
+/** The body source of one exchange: dead once its response is sent. */
+class ExchangeSource implements BodySource {
+  readonly #owner: ServerConnection;
+  #live = true;
+  received = 0;
+  readonly method: string;
+  readonly version: HttpVersion;
+
+  constructor(owner: ServerConnection, method: string, version: HttpVersion) {
+    this.#owner = owner;
+    this.method = method;
+    this.version = version;
+  }
+
+  next(): Piece | Promise<Piece> {
+    if (!this.#live) throw new WarrenError('misuse', 'a request body was read after its response was sent: read it before responding');
+    return this.#owner.nextPiece();
+  }
+
+  expire(): void {
+    this.#live = false;
+  }
+}

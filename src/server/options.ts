@@ -1,0 +1,74 @@
+// Server options and their defaults. Every limit bounds what one peer can make the server
+// hold or wait for; each default names its precedent. Times are in milliseconds.
+
+import type { Limits } from '../protocol/index.js';
+
+export interface ServerOptions {
+  /** Connections served at once; more are answered 503 and closed (Degu: 50; nginx worker_connections: 512). Default 512. */
+  readonly maxConnections?: number;
+  /** Requests on one connection before it closes (Degu: 1000; nginx keepalive_requests: 1000). Default 1000. */
+  readonly maxRequestsPerConnection?: number;
+  /** From a request's first byte to the end of its head; then 408 (Apache mod_reqtimeout: 20-40 s). Default 10 s. */
+  readonly headTimeout?: number;
+  /** Longest silence while a body is read or written; then the connection closes (Degu socket timeout: 30 s). Default 30 s. */
+  readonly bodyTimeout?: number;
+  /** How long an idle keep-alive connection is kept (node: keepAliveTimeout 5 s). Default 5 s. */
+  readonly keepAliveTimeout?: number;
+  /** Largest request body; a larger Content-Length, or a chunked body that grows larger, is 413 (Degu: MAX_IO_SIZE 16 MiB). Default 16 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Unread request body drained after the response to keep the connection (nginx lingering: 64 KiB). Default 64 KiB. */
+  readonly drainBytes?: number;
+  /** Bytes read ahead of the request being answered, pipelined requests included (node: highWaterMark 64 KiB). Default 64 KiB. */
+  readonly readAheadBytes?: number;
+  /** Whether an HTTP/1.1 request must carry Host. Default: true on TCP, false on Unix sockets (Degu's client sends none). */
+  readonly requireHost?: boolean;
+  /** The protocol core's head and chunk limits. */
+  readonly limits?: Partial<Limits>;
+}
+
+export interface ResolvedServerOptions {
+  readonly maxConnections: number;
+  readonly maxRequestsPerConnection: number;
+  readonly headTimeout: number;
+  readonly bodyTimeout: number;
+  readonly keepAliveTimeout: number;
+  readonly maxBodyBytes: number;
+  readonly drainBytes: number;
+  readonly readAheadBytes: number;
+  readonly requireHost: boolean;
+  readonly limits: Partial<Limits> | undefined;
+}
+
+export const DEFAULT_SERVER_OPTIONS = Object.freeze({
+  maxConnections: 512,
+  maxRequestsPerConnection: 1000,
+  headTimeout: 10_000,
+  bodyTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  drainBytes: 64 * 1024,
+  readAheadBytes: 64 * 1024,
+});
+
+const KNOWN = new Set([...Object.keys(DEFAULT_SERVER_OPTIONS), 'requireHost', 'limits']);
+
+export function resolveServerOptions(options: ServerOptions | undefined, localSocket: boolean): ResolvedServerOptions {
+  const given = (options ?? {}) as Record<string, unknown>;
+  if (typeof given !== 'object') throw new TypeError('Server options are an object, such as { maxConnections: 100 }');
+  for (const key of Object.keys(given)) {
+    if (!KNOWN.has(key)) throw new TypeError(`unknown Server option ${JSON.stringify(key)}; the options are ${[...KNOWN].join(', ')}`);
+  }
+  const out: Record<string, unknown> = { ...DEFAULT_SERVER_OPTIONS };
+  for (const [key, fallback] of Object.entries(DEFAULT_SERVER_OPTIONS)) {
+    const value = given[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(`Server option ${key} must be a non-negative integer${key.endsWith('Timeout') ? ' of milliseconds' : ''}, got ${String(value)}`);
+    }
+    out[key] = value;
+  }
+  const requireHost = given['requireHost'] ?? !localSocket;
+  if (typeof requireHost !== 'boolean') throw new TypeError(`Server option requireHost must be true or false, got ${String(requireHost)}`);
+  out['requireHost'] = requireHost;
+  out['limits'] = given['limits'];
+  return Object.freeze(out) as unknown as ResolvedServerOptions;
+}

@@ -1,0 +1,79 @@
+// ServerRequest: what an app receives for one request, shaped as Degu's request. The
+// path is split into segments once; `mount` and `path` move with shiftPath() so nested
+// apps see only their part, and buildProxyUri() rebuilds what remains for a backend.
+
+import type { Fields, HttpVersion } from '../protocol/index.js';
+import type { Body, ChunkedBody } from '../transport/body.js';
+
+/** Header values by lowercase name; repeated fields combined (RFC 9110 §5.3), set-cookie kept as a list. */
+export type HeaderMap = Record<string, string> & { 'set-cookie'?: string[] };
+
+export class ServerRequest {
+  readonly method: string;
+  /** The request-target as received. */
+  readonly uri: string;
+  readonly version: HttpVersion;
+  /** The field lines as received: raw names, in order. */
+  readonly fields: Fields;
+  /** Null when the request has no body. */
+  readonly body: Body | ChunkedBody | null;
+  /** Path segments already routed (moved here by shiftPath()). */
+  readonly mount: string[];
+  /** Path segments still to route: `/a/b` is ['a', 'b'], `/` is [], `/a/` is ['a', '']. */
+  readonly path: string[];
+  /** The query string without '?': null when there is no '?', '' when it is empty. */
+  readonly query: string | null;
+  #headers: HeaderMap | null = null;
+
+  constructor(method: string, uri: string, version: HttpVersion, fields: Fields, body: Body | ChunkedBody | null) {
+    this.method = method;
+    this.uri = uri;
+    this.version = version;
+    this.fields = fields;
+    this.body = body;
+    this.mount = [];
+    const q = uri.indexOf('?');
+    this.query = q === -1 ? null : uri.slice(q + 1);
+    this.path = splitPath(q === -1 ? uri : uri.slice(0, q));
+  }
+
+  /** Header values by lowercase name, built on first use. */
+  get headers(): HeaderMap {
+    if (this.#headers === null) {
+      const map: Record<string, string | string[]> = Object.create(null);
+      for (const [name, value] of this.fields) {
+        if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
+        else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
+      }
+      this.#headers = map as HeaderMap;
+    }
+    return this.#headers;
+  }
+
+  /** Moves the first path segment to the mount and returns it; null when the path is empty. */
+  shiftPath(): string | null {
+    const segment = this.path.shift();
+    if (segment === undefined) return null;
+    this.mount.push(segment);
+    return segment;
+  }
+
+  /** The target for a backend: the remaining path and the query. */
+  buildProxyUri(): string {
+    const path = `/${this.path.join('/')}`;
+    return this.query === null ? path : `${path}?${this.query}`;
+  }
+}
+
+/** Segments of an origin-form path; other forms (absolute, authority, *) route by their path too. */
+function splitPath(path: string): string[] {
+  let p = path;
+  if (p.charCodeAt(0) !== 0x2f) {
+    const scheme = p.indexOf('://');
+    if (scheme === -1) return [];
+    const slash = p.indexOf('/', scheme + 3);
+    if (slash === -1) return [];
+    p = p.slice(slash);
+  }
+  return p === '/' ? [] : p.slice(1).split('/');
+}

@@ -1,0 +1,33 @@
+// Session: one connection as an app sees it, shared by every request on it.
+
+import type { Address } from '../transport/address.js';
+
+/** What the server knows of a TLS peer; filled by the TLS transport. */
+export interface TlsIdentity {
+  readonly authorized: boolean;
+}
+
+export class Session {
+  /** The peer: [host, port] over TCP; over a Unix socket, whose peers are unnamed, the server's own address. */
+  readonly address: Address;
+  /** A place for the app's per-connection state. */
+  readonly store: Map<unknown, unknown> = new Map();
+  /** Null without TLS. */
+  readonly tls: TlsIdentity | null;
+  #requests = 0;
+
+  constructor(address: Address, tls: TlsIdentity | null = null) {
+    this.address = address;
+    this.tls = tls;
+  }
+
+  /** Requests handled so far on this connection, the current one included. */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** @internal */
+  countRequest(): number {
+    return ++this.#requests;
+  }
+}

@@ -1,0 +1,189 @@
+// Sending a message over a protocol Connection: the head's field lines from the program's
+// headers and body, and the body written with backpressure. The framing follows the body
+// (Content-Length when known, else chunked, else to the close), and headers that say
+// otherwise are refused rather than sent: the peer must never see a message that lies.
+
+import { Fields, ProtocolError, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
+import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, type LastChunk, type OutgoingBody, type OutgoingChunk } from './body.js';
+import { WarrenError } from './errors.js';
+
+/** Headers as a program gives them: a record (lowercase or not), field lines, or Fields. */
+export type HeadersInit = Readonly<Record<string, string | number | readonly string[]>> | FieldsInit;
+
+/** How the body goes out. */
+export type BodyPlan =
+  | { readonly kind: 'bytes'; readonly data: Uint8Array | null }
+  | { readonly kind: 'stream'; readonly body: Body | BodyIter }
+  | { readonly kind: 'chunked'; readonly body: ChunkedBody | ChunkedBodyIter; readonly toClose: boolean };
+
+/** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
+export interface Sink {
+  write(chunks: Uint8Array[]): boolean;
+  drain(): Promise<void>;
+}
+
+const EMPTY_PLAN: BodyPlan = { kind: 'bytes', data: null };
+
+/**
+ * The field lines to send and how to send the body. `chunkedOk`: the peer reads chunked
+ * (HTTP/1.1); when it does not, a chunked body goes to the close instead. `emptyIsZero`:
+ * a null body is a body of length 0 and says so; when false (HEAD, 204, 304, a GET), a
+ * null body adds no framing and a Content-Length given is left alone, as the length of
+ * the representation (RFC 9110 §8.6).
+ */
+export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, chunkedOk: boolean, emptyIsZero: boolean): { fields: FieldLine[]; plan: BodyPlan } {
+  const fields = toLines(headers);
+  let length: number | null;
+  let plan: BodyPlan;
+  if (body === null || body === undefined) {
+    plan = EMPTY_PLAN;
+    length = 0;
+  } else if (typeof body === 'string') {
+    const data = Buffer.from(body, 'utf8');
+    plan = { kind: 'bytes', data };
+    length = data.length;
+  } else if (body instanceof Uint8Array) {
+    plan = { kind: 'bytes', data: body };
+    length = body.length;
+  } else if (body instanceof Body || body instanceof BodyIter) {
+    plan = { kind: 'stream', body };
+    length = body.length;
+  } else if (body instanceof ChunkedBody || body instanceof ChunkedBodyIter) {
+    plan = { kind: 'chunked', body, toClose: !chunkedOk };
+    length = null;
+  } else {
+    throw new WarrenError('misuse', `a body is null, a string, a Uint8Array, an incoming body, a BodyIter or a ChunkedBodyIter; got ${describe(body)}`);
+  }
+  let givenLength: string | null = null;
+  let givenCoding: string | null = null;
+  for (const [name, value] of fields) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') givenLength = value;
+    else if (lower === 'transfer-encoding') givenCoding = value;
+  }
+  if (length !== null) {
+    if (givenCoding !== null) throw conflict(`Transfer-Encoding: ${givenCoding} is set, but the body has a known length of ${length}`);
+    const free = plan === EMPTY_PLAN && !emptyIsZero;
+    if (givenLength === null) {
+      if (!free) fields.push(['Content-Length', String(length)]);
+    } else if (givenLength !== String(length) && !free) {
+      throw conflict(`Content-Length: ${givenLength} is set, but the body is ${length} bytes`);
+    }
+  } else {
+    if (givenLength !== null) throw conflict(`Content-Length: ${givenLength} is set on a chunked body`);
+    if (givenCoding !== null && givenCoding.toLowerCase() !== 'chunked') throw conflict(`Transfer-Encoding: ${givenCoding}: warren writes chunked only`);
+    if (givenCoding === null && chunkedOk) fields.push(['Transfer-Encoding', 'chunked']);
+    if (givenCoding !== null && !chunkedOk) throw conflict('Transfer-Encoding: chunked to an HTTP/1.0 peer');
+  }
+  return { fields, plan };
+}
+
+/** Headers as field lines; a record's arrays become one line per value (set-cookie). */
+export function toLines(headers: HeadersInit | undefined): FieldLine[] {
+  if (headers === undefined || headers === null) return [];
+  if (headers instanceof Fields) return headers.raw();
+  if (Array.isArray(headers)) return (headers as readonly FieldLine[]).slice();
+  if (typeof headers !== 'object') throw new WarrenError('misuse', `headers are a record of name to value, or [name, value] pairs; got ${describe(headers)}`);
+  const out: FieldLine[] = [];
+  for (const name of Object.keys(headers)) {
+    const value = (headers as Record<string, string | number | readonly string[]>)[name];
+    if (Array.isArray(value)) for (const v of value as readonly string[]) out.push([name, v]);
+    else if (typeof value === 'number') out.push([name, String(value)]);
+    else out.push([name, value as string]);
+  }
+  return out;
+}
+
+/**
+ * Writes the head bytes and the body through `conn` to `sink`. Small bodies go out in
+ * one write with the head; streams wait for the sink to drain.
+ */
+export function writeMessage(conn: Connection, head: Uint8Array[], plan: BodyPlan, sink: Sink): void | Promise<void> {
+  if (plan.kind === 'bytes') {
+    const out = head;
+    if (plan.data !== null && plan.data.length > 0) out.push(...conn.send({ type: 'data', data: plan.data }));
+    out.push(...conn.send({ type: 'end-of-message' }));
+    sink.write(out);
+    return;
+  }
+  return writeStream(conn, head, plan, sink);
+}
+
+async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<BodyPlan, { kind: 'bytes' }>, sink: Sink): Promise<void> {
+  let pending = sink.write(head);
+  // A peer that cannot read chunked (HTTP/1.0) gets the data to the close, without extensions or trailers.
+  const bare = plan.kind === 'chunked' && plan.toClose;
+  const put = async (chunks: Uint8Array[]): Promise<void> => {
+    if (!pending) await sink.drain();
+    pending = chunks.length === 0 ? true : sink.write(chunks);
+  };
+  const body = plan.body;
+  if (body instanceof Body || body instanceof ChunkedBody) {
+    // Passing an incoming body through: every piece, extension and trailer as it came.
+    for (;;) {
+      let piece = body.pull();
+      if (piece instanceof Promise) piece = await piece;
+      if (piece.type === 'end-of-message') {
+        await put(conn.send(bare ? { type: 'end-of-message' } : { type: 'end-of-message', extensions: piece.extensions, trailers: piece.trailers }));
+        return;
+      }
+      await put(conn.send({ type: 'data', data: piece.data, extensions: bare ? null : piece.extensions }));
+    }
+  }
+  if (body instanceof BodyIter) {
+    let sent = 0;
+    for await (const item of body.source) {
+      const data = toBytes(item);
+      sent += data.length;
+      if (sent > body.length) throw new WarrenError('misuse', `the BodyIter source gave more than its length of ${body.length} bytes`);
+      await put(conn.send({ type: 'data', data }));
+    }
+    if (sent < body.length) throw new WarrenError('misuse', `the BodyIter source ended after ${sent} of its ${body.length} bytes`);
+    await put(conn.send({ type: 'end-of-message' }));
+    return;
+  }
+  let last: LastChunk | null = null;
+  for await (const item of body.source as AsyncIterable<OutgoingChunk | LastChunk>) {
+    if (last !== null) throw new WarrenError('misuse', 'a ChunkedBodyIter source gave a chunk after its last chunk { trailers }');
+    if (item === null || typeof item !== 'object') throw new WarrenError('misuse', `a ChunkedBodyIter source yields { data, extensions? } chunks; got ${describe(item)}`);
+    if (item.data === undefined) {
+      last = item;
+      continue;
+    }
+    const data = toBytes(item.data);
+    if (data.length === 0) {
+      // A zero-size chunk is the last chunk (RFC 9112 §7.1): an empty one in the middle says nothing.
+      if ((item.extensions?.length ?? 0) > 0) throw new WarrenError('misuse', 'an empty chunk cannot carry extensions: give them to the last chunk, { extensions, trailers }');
+      continue;
+    }
+    await put(conn.send({ type: 'data', data, extensions: bare ? null : (item.extensions ?? []) }));
+  }
+  const trailers = last?.trailers;
+  await put(
+    conn.send(
+      bare
+        ? { type: 'end-of-message' }
+        : {
+            type: 'end-of-message',
+            extensions: last?.extensions ?? null,
+            trailers: trailers === undefined || trailers === null ? null : toLines(trailers as HeadersInit),
+          },
+    ),
+  );
+}
+
+function toBytes(item: Uint8Array | string): Uint8Array {
+  if (typeof item === 'string') return Buffer.from(item, 'utf8');
+  if (item instanceof Uint8Array) return item;
+  throw new WarrenError('misuse', `a body stream yields Uint8Array or string; got ${describe(item)}`);
+}
+
+function conflict(message: string): ProtocolError {
+  return new ProtocolError('framing-conflict', 'local', `${message}: leave framing fields to warren, or make them match the body`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
+  return `a ${typeof value}`;
+}
