@@ -328,3 +328,17 @@ describe('chunked writing', () => {
     assert.equal(event.data.buffer, input.buffer, 'a view of the received bytes');
   });
 });
+
+describe('after the peer broke the rules', () => {
+  test('a server can still answer 400, and the connection then closes', () => {
+    const conn = new Connection('server');
+    conn.receive(bytes('GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n'));
+    assert.throws(() => conn.nextEvent(), { code: 'obs-fold', status: 400 });
+    assert.throws(() => conn.nextEvent(), { code: 'obs-fold' }, 'the same error again');
+    assert.equal(conn.theirState, 'error');
+    const out = text(conn.send({ type: 'response', status: 400, fields: [['Content-Length', '0']] }));
+    assert.equal(out, 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    conn.send({ type: 'end-of-message' });
+    assert.equal(conn.ourState, 'must-close');
+  });
+});

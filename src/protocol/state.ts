@@ -64,8 +64,8 @@ const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['might-switch-protocol', 'switched-protocol', 'client', 'switched-protocol'],
   ['closed', 'idle', 'server', 'must-close'],
   ['closed', 'done', 'server', 'must-close'],
+  // A server may still answer a client that broke the rules (400), so idle stays idle.
   ['error', 'done', 'server', 'must-close'],
-  ['error', 'idle', 'server', 'must-close'],
   ['idle', 'closed', 'client', 'must-close'],
   ['done', 'closed', 'client', 'must-close'],
   ['idle', 'error', 'client', 'must-close'],
