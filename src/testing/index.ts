@@ -1,0 +1,2 @@
+// warren/testing: helpers for tests and benchmarks of warren apps.
+export { TempServer, type TempServerSpec, type TempServerExit, type JsonValue } from './temp-server.js';
