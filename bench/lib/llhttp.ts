@@ -50,8 +50,12 @@ function load(): HttpCommon {
   return common as HttpCommon;
 }
 
-const common = load();
-const { HTTPParser } = common;
+let loaded: HttpCommon | null = null;
+
+/** Loaded on first use, so that a node without it fails where the bench reports errors. */
+function http(): HttpCommon {
+  return (loaded ??= load());
+}
 
 /** One llhttp request parser and the tallies its callbacks keep. */
 export class LlhttpRequestParser {
@@ -72,6 +76,7 @@ export class LlhttpRequestParser {
   heads = 0;
 
   constructor() {
+    const { HTTPParser } = http();
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.REQUEST, {});
     // More than 32 field lines, or a head split across reads: the binding hands them over early.
@@ -113,7 +118,7 @@ export class LlhttpRequestParser {
   }
 
   get methodName(): string | undefined {
-    return common.methods[this.method];
+    return http().methods[this.method];
   }
 
   /** Parses one read; throws what llhttp reports as an error. */
