@@ -10,6 +10,8 @@ interface Latin1Host {
 
 const host = (globalThis as { Buffer?: { prototype: unknown; allocUnsafe(size: number): Uint8Array } }).Buffer;
 const fast = host?.prototype as Latin1Host | undefined;
+export const EMPTY: Uint8Array = new Uint8Array(0);
+
 const hasFast = typeof fast?.latin1Slice === 'function' && typeof fast.latin1Write === 'function';
 
 /** Decodes bytes[start, end) one byte per char. */
@@ -30,14 +32,76 @@ export function encodeLatin1(text: string): Uint8Array {
   return out;
 }
 
-/** Joins two byte arrays; the only place the receive path copies, and only unparsed bytes. */
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+/**
+ * The bytes received and not yet parsed. A chunk that arrives when nothing is pending is
+ * adopted as it is; bytes that arrive behind pending ones are appended into spare room
+ * that doubles when full, so a head trickling in byte by byte costs linear time.
+ */
+export class ReceiveBuffer {
+  #bytes: Uint8Array = EMPTY;
+  #start = 0;
+  #end = 0;
+  /** Whether #bytes is ours to write past #end (never a caller's array). */
+  #owned = false;
+
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  get start(): number {
+    return this.#start;
+  }
+
+  get end(): number {
+    return this.#end;
+  }
+
+  get length(): number {
+    return this.#end - this.#start;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#start === this.#end) {
+      this.#bytes = chunk;
+      this.#start = 0;
+      this.#end = chunk.length;
+      this.#owned = false;
+      return;
+    }
+    const pending = this.#end - this.#start;
+    if (!this.#owned || this.#end + chunk.length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * (pending + chunk.length), 4096));
+      grown.set(this.#bytes.subarray(this.#start, this.#end), 0);
+      this.#bytes = grown;
+      this.#start = 0;
+      this.#end = pending;
+      this.#owned = true;
+    }
+    this.#bytes.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
+  /** Marks bytes up to `to` (an index into `bytes`) as parsed. */
+  consume(to: number): void {
+    if (to >= this.#end) {
+      this.#bytes = EMPTY;
+      this.#start = 0;
+      this.#end = 0;
+      this.#owned = false;
+    } else {
+      this.#start = to;
+    }
+  }
+
+  /** The array holding the pending bytes, cut to their end: parse bytes[start, length). */
+  window(): Uint8Array {
+    if (this.#end === this.#bytes.length) return this.#bytes;
+    if (this.#window.buffer !== this.#bytes.buffer || this.#window.length !== this.#end || this.#window.byteOffset !== this.#bytes.byteOffset) {
+      this.#window = this.#bytes.subarray(0, this.#end);
+    }
+    return this.#window;
+  }
+
+  #window: Uint8Array = EMPTY;
 }
 
-export const EMPTY: Uint8Array = new Uint8Array(0);

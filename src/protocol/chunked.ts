@@ -42,8 +42,10 @@ export class ChunkedReader {
             checkSizeLineLength(bytes, pos, bytes.length - cr, this.#limits);
             return { kind: 'need-data', next: pos };
           }
-          if (lf === pos || bytes[lf - 1] !== 13) throw remoteError('bare-lf', 'a chunk-size line ends in LF without CR');
-          checkSizeLineLength(bytes, pos, lf - 1, this.#limits);
+          // The same checks in the same order as on the unfinished line above, then the line end.
+          const cr = lf > pos && bytes[lf - 1] === 13;
+          checkSizeLineLength(bytes, pos, cr ? lf - 1 : lf, this.#limits);
+          if (!cr) throw remoteError('bare-lf', 'a chunk-size line ends in LF without CR');
           const { size, extensions } = parseSizeLine(latin1(bytes, pos, lf - 1));
           pos = lf + 1;
           if (size === 0) {

@@ -5,7 +5,7 @@
 // (Upgrade), §9.3.6 (CONNECT), §10.1.1 (Expect). State changes only in state.ts.
 
 import { bodyReader, bodyWriter, type BodyReader, type BodyWriter, type ReadStep } from './body.js';
-import { concat, EMPTY } from './bytes.js';
+import { ReceiveBuffer } from './bytes.js';
 import { localError, remoteError, ProtocolError } from './errors.js';
 import type {
   ConnectionClosedEvent,
@@ -54,8 +54,7 @@ export class Connection {
   readonly #limits: Limits;
   readonly #allowMissingHost: boolean;
   readonly #state = new ConnectionState();
-  #buf: Uint8Array = EMPTY;
-  #pos = 0;
+  readonly #received = new ReceiveBuffer();
   #eof = false;
   #head: HeadParser | null = null;
   #reader: BodyReader | null = null;
@@ -100,24 +99,18 @@ export class Connection {
 
   /** Bytes received and not yet turned into events: what a caller bounds its read-ahead by. */
   get bufferedBytes(): number {
-    return this.#buf.length - this.#pos;
+    return this.#received.length;
   }
 
   /** After a switch (101, CONNECT): the bytes that followed the head, and whether the peer closed. */
   get trailingData(): { readonly data: Uint8Array; readonly closed: boolean } {
-    return { data: this.#buf.subarray(this.#pos), closed: this.#eof };
+    return { data: this.#received.window().subarray(this.#received.start), closed: this.#eof };
   }
 
   /** Hands the core bytes from the peer. They are kept, not copied, until parsed. */
   receive(bytes: Uint8Array): void {
     if (this.#eof) throw localError('invalid-state', 'receive() after receiveClose(): the peer had already closed');
-    if (bytes.length === 0) return;
-    if (this.#pos === this.#buf.length) {
-      this.#buf = bytes;
-    } else {
-      this.#buf = concat(this.#buf.subarray(this.#pos), bytes);
-    }
-    this.#pos = 0;
+    if (bytes.length > 0) this.#received.push(bytes);
   }
 
   /** The peer closed its side (EOF). */
@@ -153,7 +146,7 @@ export class Connection {
         return 'paused';
       case 'must-close':
         if (this.role === 'server' && this.#state.outstanding > 0) return 'paused';
-        if (this.#pos < this.#buf.length) throw remoteError('data-after-close', 'bytes after a message that closes the connection');
+        if (this.#received.length > 0) throw remoteError('data-after-close', 'bytes after a message that closes the connection');
         return this.#eof ? this.#closed() : 'need-data';
       case 'idle':
         // A server answers one request at a time; later ones wait in the buffer (RFC 9112 §9.3.2).
@@ -162,7 +155,7 @@ export class Connection {
       default:
         break;
     }
-    if (this.#pos === this.#buf.length) {
+    if (this.#received.length === 0) {
       if (!this.#eof) return 'need-data';
       if (this.#head !== null) throw remoteError('incomplete-message', 'the connection closed in the middle of a head');
       if (their === 'send-response') throw remoteError('incomplete-message', 'the connection closed before the response');
@@ -179,7 +172,7 @@ export class Connection {
   #readHead(): ReceivedEvent | NoEvent {
     const kind = this.role === 'server' ? 'request' : 'response';
     this.#head ??= new HeadParser(kind, this.#limits);
-    const end = this.#head.feed(this.#buf, this.#pos);
+    const end = this.#head.feed(this.#received.window(), this.#received.start);
     if (end === -1) {
       if (this.#eof) throw remoteError('incomplete-message', 'the connection closed in the middle of a head');
       return 'need-data';
@@ -211,6 +204,7 @@ export class Connection {
     const method = exchange?.method ?? null;
     this.#expectingContinue = false;
     if (head.status < 200) {
+      if (this.#state.server !== 'send-response') throw remoteError('unexpected-response', `a ${head.status} response with no request waiting for an answer`);
       if (head.status === 101) {
         if (this.#state.pendingSwitch !== 'upgrade') throw remoteError('invalid-switch', 'a 101 response to a request that did not ask to upgrade');
         this.#state.process('server', 'informational+upgrade');
@@ -232,7 +226,7 @@ export class Connection {
 
   #readBody(): ReceivedEvent | NoEvent {
     const reader = this.#reader!;
-    let step: ReadStep = reader.read(this.#buf, this.#pos);
+    let step: ReadStep = reader.read(this.#received.window(), this.#received.start);
     if (step.kind === 'need-data') {
       this.#advance(step.next);
       if (!this.#eof) return 'need-data';
@@ -252,12 +246,7 @@ export class Connection {
   }
 
   #advance(to: number): void {
-    if (to >= this.#buf.length) {
-      this.#buf = EMPTY;
-      this.#pos = 0;
-    } else {
-      this.#pos = to;
-    }
+    this.#received.consume(to);
   }
 
   /** Turns an event into bytes to write, in order. A refused event changes nothing. */

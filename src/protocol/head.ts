@@ -35,8 +35,8 @@ export interface Head {
   readonly expectContinue: boolean;
 }
 
-/** Any CTL but HTAB, or a CR not followed by LF: the bytes no head line may hold. */
-const BAD_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+/** Any CTL but HTAB (CR and LF end lines and are checked apart): a single class scans fastest. */
+const CTL = /[^\t\r\n\x20-\x7e\x80-\xff]/;
 /** How much of an unfinished line is judged before its CRLF arrives: enough for any start line error. */
 const PARTIAL_CHECK_BYTES = 256;
 
@@ -46,6 +46,8 @@ export class HeadParser {
   readonly #maxBytes: number;
   /** Bytes of this head already split into whole lines (relative to its first byte). */
   #offset = 0;
+  /** Bytes of this head already searched for LF (relative to its first byte). */
+  #scanned = 0;
   #emptyLines = 0;
   #startLineDone: boolean;
   #method = '';
@@ -95,7 +97,8 @@ export class HeadParser {
     const limit = start + this.#emptyLines * 2 + this.#maxBytes;
     let headEnd = -1;
     let failure: ProtocolError | null = null;
-    let lf = bytes.indexOf(10, cursor);
+    // Bytes before #scanned hold no LF: a line trickling in is searched once, not once per read.
+    let lf = bytes.indexOf(10, Math.max(cursor, start + this.#scanned));
     while (lf !== -1) {
       if (lf === cursor || bytes[lf - 1] !== 13) {
         failure = remoteError('bare-lf', 'a line ends in LF without CR (RFC 9112 §2.2)');
@@ -130,6 +133,7 @@ export class HeadParser {
       }
       return headEnd;
     }
+    this.#scanned = end - start;
     if (end > cursor) this.#partial(bytes, cursor, end);
     if (this.#requestLineTooLong(true, end - cursor)) throw this.#requestLineError();
     if (end > limit) throw this.#tooLarge();
@@ -177,12 +181,18 @@ export class HeadParser {
   /** Parses whole lines: `text` is one or more lines, each ending in CRLF. */
   #lines(text: string): void {
     // One scan finds whether any line holds a forbidden byte; only such a line gets a closer look.
-    const bad = BAD_CHAR.exec(text);
-    const badAt = bad === null ? text.length : bad.index;
+    const ctl = CTL.exec(text);
+    const ctlAt = ctl === null ? text.length : ctl.index;
     let pos = 0;
     while (pos < text.length) {
-      const eol = text.indexOf('\r\n', pos);
-      const dirty = badAt < eol;
+      // Every line ends in CRLF (feed() saw to it); a CR before that is a bare CR.
+      let eol = text.indexOf('\r', pos);
+      let dirty = false;
+      while (text.charCodeAt(eol + 1) !== 10) {
+        dirty = true;
+        eol = text.indexOf('\r', eol + 1);
+      }
+      dirty ||= ctlAt < eol;
       if (this.#startLineDone) {
         const line = checkFieldLine(text, pos, eol, dirty);
         this.#field(line[0], line[1]);

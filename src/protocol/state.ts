@@ -72,6 +72,9 @@ const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['done', 'error', 'client', 'must-close'],
 ];
 
+/** The states some joint transition starts from: only they need the joint table. */
+const RARE: ReadonlySet<State> = new Set(JOINT_TRANSITIONS.flatMap(([c, s]) => [c, s]).filter((state) => state !== 'idle' && state !== 'done'));
+
 export class ConnectionState {
   client: State = 'idle';
   server: State = 'idle';
@@ -83,6 +86,8 @@ export class ConnectionState {
   /** Applies `party`'s event; throws a local error when the tables do not allow it. */
   process(party: Role, transition: Transition, proposal: SwitchProposal | null = null): void {
     const from = this[party];
+    // Body data changes nothing: the hot path skips the tables.
+    if (transition === 'data' && from === 'send-body') return;
     const to = EVENT_TRANSITIONS[party][from]?.[transition];
     if (to === undefined) {
       throw localError('invalid-state', `the ${party} cannot send ${describe(transition)} now: its state is ${from}`);
@@ -126,8 +131,10 @@ export class ConnectionState {
       if (this.client === 'done') this.client = 'idle';
       if (this.server === 'done') this.server = 'idle';
       if (this.server === 'idle' && this.outstanding > 0) this.server = 'send-response';
-      for (const [c, s, party, to] of JOINT_TRANSITIONS) {
-        if (this.client === c && this.server === s) this[party] = to;
+      if (RARE.has(this.client) || RARE.has(this.server)) {
+        for (const [c, s, party, to] of JOINT_TRANSITIONS) {
+          if (this.client === c && this.server === s) this[party] = to;
+        }
       }
       if (this.client === client && this.server === server) return;
     }

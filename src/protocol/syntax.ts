@@ -41,6 +41,10 @@ export function isOws(code: number): boolean {
 
 /** Splits a comma list (RFC 9110 §5.6.1) into trimmed, lowercased, non-empty members. */
 export function listMembers(value: string): string[] {
+  if (value.indexOf(',') === -1) {
+    const member = trimOws(value);
+    return member === '' ? [] : [member.toLowerCase()];
+  }
   const out: string[] = [];
   for (const part of value.split(',')) {
     const member = trimOws(part);
