@@ -67,6 +67,25 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('the session counts requests and keeps a store per connection', async () => {
+      const app: App = (session) => {
+        const seen = ((session.store.get('seen') as number | undefined) ?? 0) + 1;
+        session.store.set('seen', seen);
+        return { status: 200, body: `${session.requests} ${seen} ${Array.isArray(session.address) ? 'tcp' : 'local'}` };
+      };
+      const server = await serve(transport, app);
+      const a = await RawClient.connect(server.address);
+      a.write(`GET / HTTP/1.1\r\n${host}\r\nGET / HTTP/1.1\r\n${host}\r\n`);
+      const kind = transport.local ? 'local' : 'tcp';
+      assert.deepEqual((await a.responses(['GET', 'GET'])).map((r) => r.body), [`1 1 ${kind}`, `2 2 ${kind}`]);
+      const b = await RawClient.connect(server.address);
+      b.write(`GET / HTTP/1.1\r\n${host}\r\n`);
+      assert.deepEqual((await b.responses(['GET'])).map((r) => r.body), [`1 1 ${kind}`]);
+      a.close();
+      b.close();
+      await server.close();
+    });
+
     run('pipelined requests are answered in order', async () => {
       const server = await serve(transport, reflect);
       const client = await RawClient.connect(server.address);
