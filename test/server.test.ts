@@ -131,6 +131,54 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('an incoming body passed straight back out keeps its framing, extensions and trailers', async () => {
+      const app: App = (_s, request) => ({ status: 200, body: request.body });
+      const server = await serve(transport, app);
+      const client = await RawClient.connect(server.address);
+      client.write(`PUT / HTTP/1.1\r\n${host}Content-Length: 5\r\n\r\nfixed`);
+      client.write(`PUT / HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n3;k=v\r\nabc\r\n2\r\nde\r\n0;fin="a b"\r\nT: 1\r\n\r\n`);
+      const [fixed, chunked] = await client.responses(['PUT', 'PUT']);
+      assert.deepEqual([header(fixed!, 'content-length'), fixed!.body], ['5', 'fixed']);
+      assert.deepEqual(chunked!.chunks, [{ extensions: [['k', 'v']], data: 'abc' }, { extensions: [], data: 'de' }]);
+      assert.deepEqual([chunked!.lastExtensions, chunked!.trailers], [[['fin', 'a b']], [['T', '1']]]);
+      client.close();
+      await server.close();
+    });
+
+    run('a head that arrives one byte at a time', async () => {
+      const server = await serve(transport, hello);
+      const client = await RawClient.connect(server.address);
+      for (const byte of Buffer.from(`GET /example HTTP/1.1\r\n${host}\r\n`)) {
+        client.write(Buffer.from([byte]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const [response] = await client.responses(['GET']);
+      assert.equal(response!.body, 'hello, world');
+      client.close();
+      await server.close();
+    });
+
+    run('a slow reader: a streamed response is produced only as fast as it is read', async () => {
+      let produced = 0;
+      const piece = Buffer.alloc(64 * 1024, 0x62);
+      const pieces = 256;
+      const app: App = () => ({
+        status: 200,
+        body: new BodyIter((function* () { for (let i = 0; i < pieces; i++) { produced += piece.length; yield piece; } })(), piece.length * pieces),
+      });
+      const server = await serve(transport, app);
+      const client = await RawClient.connect(server.address);
+      client.socket.pause();
+      client.write(`GET / HTTP/1.1\r\n${host}\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.ok(produced < 8 * 1024 * 1024, `${produced} bytes produced for a peer that reads nothing`);
+      client.socket.resume();
+      const [response] = await client.responses(['GET'], 20000);
+      assert.equal(response!.body.length, piece.length * pieces);
+      client.close();
+      await server.close();
+    });
+
     run('HTTP/1.0 is answered in HTTP/1.0 and closed; a chunked body goes to the close', async () => {
       const app: App = () => ({ status: 200, body: new ChunkedBodyIter([{ data: 'one' }, { data: 'two', extensions: [['x', null]] }]) });
       const server = await serve(transport, app);
