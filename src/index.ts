@@ -2,6 +2,7 @@
 export * from './protocol/index.js';
 export * from './server/index.js';
 export { Body, ChunkedBody, BodyIter, ChunkedBodyIter, bodies, MAX_READ_BYTES, type Bodies, type Chunk, type OutgoingBody, type OutgoingChunk, type LastChunk, type BodySource } from './transport/body.js';
-export { WarrenError, type WarrenErrorCode } from './transport/errors.js';
+export * from './client/index.js';
+export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';
 export { checkAddress, parseCliAddress, formatCliAddress, describeAddress, type Address } from './transport/address.js';

@@ -149,12 +149,15 @@ abstract class IncomingBody {
   }
 }
 
-/** A body of known length (Content-Length). Iterates Uint8Array pieces as they arrive. */
+/**
+ * A body of known length (Content-Length), or, with length null, a response body that runs
+ * to the close. Iterates Uint8Array pieces as they arrive.
+ */
 export class Body extends IncomingBody implements AsyncIterable<Uint8Array> {
-  readonly length: number;
+  readonly length: number | null;
   readonly chunked = false;
 
-  constructor(source: BodySource, length: number) {
+  constructor(source: BodySource, length: number | null) {
     super(source);
     this.length = length;
   }

@@ -4,6 +4,10 @@
 
 export type WarrenErrorCode =
   | 'misuse'
+  | 'connect-failed'
+  | 'connect-timeout'
+  | 'queue-timeout'
+  | 'headers-timeout'
   | 'body-too-large'
   | 'connection-closed'
   | 'head-timeout'
@@ -19,5 +23,24 @@ export class WarrenError extends Error {
   constructor(code: WarrenErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+  }
+}
+
+/**
+ * Why a client request failed, and whether the server may have acted on it: with
+ * `sent: false` no byte of the request left this process, so it is always safe to retry.
+ */
+export class RequestError extends Error {
+  override name = 'RequestError';
+  /** A WarrenError code, or the ProtocolError code when the server broke HTTP. */
+  readonly code: string;
+  readonly sent: boolean;
+  /** A response head had arrived before the failure. */
+  responseStarted = false;
+
+  constructor(code: string, message: string, sent: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.sent = sent;
   }
 }

@@ -14,7 +14,7 @@ export type HeadersInit = Readonly<Record<string, string | number | readonly str
 export type BodyPlan =
   | { readonly kind: 'bytes'; readonly data: Uint8Array | null }
   | { readonly kind: 'stream'; readonly body: Body | BodyIter }
-  | { readonly kind: 'chunked'; readonly body: ChunkedBody | ChunkedBodyIter; readonly toClose: boolean };
+  | { readonly kind: 'chunked'; readonly body: Body | ChunkedBody | ChunkedBodyIter; readonly toClose: boolean };
 
 /** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
 export interface Sink {
@@ -45,10 +45,11 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
   } else if (body instanceof Uint8Array) {
     plan = { kind: 'bytes', data: body };
     length = body.length;
-  } else if (body instanceof Body || body instanceof BodyIter) {
+  } else if ((body instanceof Body && body.length !== null) || body instanceof BodyIter) {
     plan = { kind: 'stream', body };
     length = body.length;
-  } else if (body instanceof ChunkedBody || body instanceof ChunkedBodyIter) {
+  } else if (body instanceof Body || body instanceof ChunkedBody || body instanceof ChunkedBodyIter) {
+    // A body read to its close has no known length: it goes on chunked (or to the close).
     plan = { kind: 'chunked', body, toClose: !chunkedOk };
     length = null;
   } else {
@@ -73,7 +74,8 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
     if (givenLength !== null) throw conflict(`Content-Length: ${givenLength} is set on a chunked body`);
     if (givenCoding !== null && givenCoding.toLowerCase() !== 'chunked') throw conflict(`Transfer-Encoding: ${givenCoding}: warren writes chunked only`);
     if (givenCoding === null && chunkedOk) fields.push(['Transfer-Encoding', 'chunked']);
-    if (givenCoding !== null && !chunkedOk) throw conflict('Transfer-Encoding: chunked to an HTTP/1.0 peer');
+    // An HTTP/1.0 peer reads the body to the close: a chunked coding given (a proxied response's) goes.
+    if (givenCoding !== null && !chunkedOk) fields.splice(fields.findIndex(([name]) => name.toLowerCase() === 'transfer-encoding'), 1);
   }
   return { fields, plan };
 }

@@ -1,0 +1,490 @@
+// ClientConnection: one connection to a server, driving the protocol core in the client
+// role. Requests go out in order; a request made before the previous response is read is
+// pipelined (up to `pipelining` on the wire, RFC 9112 §9.3.2) and responses resolve in
+// order. Response bodies are read only as fast as the program reads them. Every failure
+// is a RequestError saying whether the request was sent, so a caller knows if a retry is safe.
+
+import type { Socket } from 'node:net';
+import { Connection, ProtocolError, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
+import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
+import type { Timed } from '../transport/deadlines.js';
+import { RequestError, WarrenError } from '../transport/errors.js';
+import { prepare, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
+import type { ResolvedClientOptions } from './options.js';
+import { ClientResponse } from './response.js';
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+type Piece = DataEvent | EndOfMessageEvent;
+
+interface Exchange {
+  readonly method: string;
+  readonly uri: string;
+  readonly headers: HeadersInit | undefined;
+  readonly body: OutgoingBody;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: (response: ClientResponse) => void;
+  readonly reject: (error: RequestError) => void;
+  sent: boolean;
+  answered: boolean;
+  settled: boolean;
+  /** Set while the body waits for 100 Continue. */
+  continued: (() => void) | null;
+  onAbort: (() => void) | null;
+}
+
+/** What a connection needs from whoever made it. */
+export interface ConnectionHost {
+  readonly options: ResolvedClientOptions;
+  readonly host: string | null;
+  track(item: Timed): void;
+  untrack(item: Timed): void;
+  /** A response has been read to its end (pools reuse the connection then). */
+  released?(conn: ClientConnection): void;
+  closed?(conn: ClientConnection): void;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+export class ClientConnection implements Timed, Sink {
+  readonly #host: ConnectionHost;
+  readonly #socket: Socket;
+  readonly #conn: Connection;
+  readonly #queue: Exchange[] = [];
+  readonly #inflight: Exchange[] = [];
+  #writing: Exchange | null = null;
+  /** The response body being read off the wire. */
+  #reading: ResponseSource | null = null;
+  #drainWaiters: (() => void)[] = [];
+  #failure: RequestError | null = null;
+  #mustClose = false;
+  #responses = 0;
+  deadline = Infinity;
+  #deadlineKind: 'headers' | 'body' | null = null;
+
+  constructor(host: ConnectionHost, socket: Socket) {
+    this.#host = host;
+    this.#socket = socket;
+    this.#conn = new Connection('client', { limits: host.options.limits });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('drain', () => this.#wakeDrain());
+    socket.on('error', (error) => this.#fail(new WarrenError('connection-closed', `the connection failed: ${error.message}`, { cause: error })));
+    socket.on('close', () => this.#onClose());
+    host.track(this);
+  }
+
+  /** False once the connection failed or closed, or will close after its current exchanges. */
+  get usable(): boolean {
+    return this.#failure === null && !this.#mustClose && !this.#socket.destroyed && this.#conn.keepAlive;
+  }
+
+  /** No request queued, on the wire or being read. */
+  get idle(): boolean {
+    return this.#queue.length === 0 && this.#inflight.length === 0 && this.#writing === null;
+  }
+
+  /** Responses read to their end on this connection. */
+  get responses(): number {
+    return this.#responses;
+  }
+
+  /** The server's Keep-Alive: timeout=N hint from its last response, in ms; null when none. */
+  keepAliveHint: number | null = null;
+
+  request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options: RequestOptions = {}): Promise<ClientResponse> {
+    return new Promise<ClientResponse>((resolve, reject) => {
+      const exchange: Exchange = {
+        method,
+        uri,
+        headers,
+        body,
+        signal: options.signal,
+        resolve,
+        reject,
+        sent: false,
+        answered: false,
+        settled: false,
+        continued: null,
+        onAbort: null,
+      };
+      if (this.#failure !== null || this.#mustClose || this.#socket.destroyed) {
+        return this.#settle(exchange, new RequestError('connection-closed', 'the connection is closed or closing: make a new one', false));
+      }
+      const signal = options.signal;
+      if (signal?.aborted) return this.#settle(exchange, new RequestError('aborted', 'the request was aborted before it was sent', false, { cause: signal.reason }));
+      if (signal !== undefined) {
+        exchange.onAbort = () => this.#abort(exchange);
+        signal.addEventListener('abort', exchange.onAbort, { once: true });
+      }
+      this.#queue.push(exchange);
+      this.#pumpWrites();
+    });
+  }
+
+  get(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
+    return this.request('GET', uri, headers, null, options);
+  }
+
+  head(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
+    return this.request('HEAD', uri, headers, null, options);
+  }
+
+  delete(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
+    return this.request('DELETE', uri, headers, null, options);
+  }
+
+  put(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
+    return this.request('PUT', uri, headers, body, options);
+  }
+
+  post(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
+    return this.request('POST', uri, headers, body, options);
+  }
+
+  /** Closes at once; requests not yet answered fail with code 'connection-closed'. */
+  close(): void {
+    this.#fail(new WarrenError('connection-closed', 'the connection was closed by close()'));
+    this.#socket.destroy();
+  }
+
+  // --- writing
+
+  #pumpWrites(): void {
+    while (this.#writing === null && this.#queue.length > 0 && this.#inflight.length < this.#host.options.pipelining) {
+      if (this.#mustClose || !this.#conn.keepAlive || this.#conn.ourState !== 'idle') {
+        if (this.#inflight.length > 0 && this.#conn.ourState !== 'idle' && this.#conn.keepAlive && !this.#mustClose) return;
+        for (const exchange of this.#queue.splice(0)) {
+          this.#settle(exchange, new RequestError('connection-closed', 'the connection closes after the exchange before this request: it was not sent', false));
+        }
+        return;
+      }
+      const exchange = this.#queue.shift()!;
+      this.#start(exchange);
+    }
+  }
+
+  #start(exchange: Exchange): void {
+    let head: Uint8Array[];
+    let plan;
+    let expectContinue = false;
+    try {
+      const method = exchange.method;
+      const bodiless = exchange.body === null || exchange.body === undefined;
+      const prepared = prepare(exchange.headers, exchange.body, true, !bodiless || method === 'POST' || method === 'PUT' || method === 'PATCH');
+      plan = prepared.plan;
+      const fields: FieldLine[] = prepared.fields;
+      if (this.#host.host !== null && !fields.some(([name]) => name.toLowerCase() === 'host')) fields.unshift(['Host', this.#host.host]);
+      head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields });
+      expectContinue = this.#conn.expectingContinue;
+    } catch (error) {
+      return this.#settle(exchange, asRequestError(error, false));
+    }
+    this.#writing = exchange;
+    this.#inflight.push(exchange);
+    exchange.sent = true;
+    let written: void | Promise<void>;
+    try {
+      if (expectContinue) {
+        this.write(head);
+        written = this.#afterContinue(exchange).then(() => (this.#mustClose ? undefined : writeMessage(this.#conn, [], plan, this)));
+      } else {
+        written = writeMessage(this.#conn, head, plan, this);
+      }
+    } catch (error) {
+      return this.#fail(error);
+    }
+    if (written instanceof Promise) written.then(() => this.#written(exchange), (error) => this.#fail(error));
+    else this.#written(exchange);
+  }
+
+  /** Resolves when the server says 100 Continue, or after continueTimeout; a final response first means no body. */
+  #afterContinue(exchange: Exchange): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        exchange.continued = null;
+        resolve();
+      }, this.#host.options.continueTimeout);
+      exchange.continued = () => {
+        clearTimeout(timer);
+        exchange.continued = null;
+        resolve();
+      };
+    });
+  }
+
+  #written(exchange: Exchange): void {
+    if (this.#writing === exchange) this.#writing = null;
+    if (this.#inflight[0] === exchange && !exchange.answered) this.#arm('headers', this.#host.options.headersTimeout);
+    this.#pumpWrites();
+  }
+
+  write(chunks: Uint8Array[]): boolean {
+    if (this.#socket.destroyed) throw new WarrenError('connection-closed', 'the connection closed while the request was written');
+    if (chunks.length === 0) return !this.#socket.writableNeedDrain;
+    if (chunks.length === 1) return this.#socket.write(chunks[0]!);
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    if (total <= 65536) return this.#socket.write(Buffer.concat(chunks, total));
+    this.#socket.cork();
+    let ok = true;
+    for (const chunk of chunks) ok = this.#socket.write(chunk);
+    this.#socket.uncork();
+    return ok;
+  }
+
+  drain(): Promise<void> {
+    if (this.#socket.destroyed) return Promise.reject(new WarrenError('connection-closed', 'the connection closed while the request was written'));
+    this.#arm('body', this.#host.options.bodyTimeout);
+    return new Promise((resolve, reject) => {
+      this.#drainWaiters.push(() => {
+        if (this.#deadlineKind === 'body') this.#disarm();
+        if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the request was written'));
+        else resolve();
+      });
+    });
+  }
+
+  #wakeDrain(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  // --- reading
+
+  #onData(chunk: Buffer): void {
+    this.#conn.receive(chunk);
+    this.pumpReads();
+  }
+
+  #onEnd(): void {
+    this.#conn.receiveClose();
+    this.pumpReads();
+  }
+
+  /**
+   * Reads what can be read now: response heads, and body pieces someone waits for. While
+   * later responses are awaited, a body is also read ahead (up to readAheadBytes) so that
+   * pipelined responses do not wait on a body nobody reads yet.
+   */
+  pumpReads(): void {
+    while (this.#failure === null) {
+      const source = this.#reading;
+      if (source !== null && !source.wanted && !(this.#inflight.length > 1 && source.bytes < this.#host.options.readAheadBytes)) {
+        if (this.#conn.bufferedBytes > this.#host.options.readAheadBytes) this.#socket.pause();
+        return;
+      }
+      let event;
+      try {
+        event = this.#conn.nextEvent();
+      } catch (error) {
+        return this.#fail(error);
+      }
+      if (event === 'need-data' || event === 'paused') {
+        this.#socket.resume();
+        if (source?.wanted && this.#deadlineKind === null) this.#arm('body', this.#host.options.bodyTimeout);
+        return;
+      }
+      const exchange = this.#inflight[0];
+      if (event.type === 'connection-closed') {
+        if (exchange !== undefined) return this.#fail(new WarrenError('connection-closed', 'the server closed the connection before responding'));
+        this.#mustClose = true;
+        this.#socket.end();
+        return;
+      }
+      if (exchange === undefined) return this.#fail(new ProtocolError('unexpected-response', 'remote', 'the server sent a response to no request'));
+      switch (event.type) {
+        case 'informational':
+          if (event.status === 100) exchange.continued?.();
+          break;
+        case 'response': {
+          exchange.answered = true;
+          this.#disarm();
+          if (exchange.continued !== null) {
+            // A final response before 100 Continue: the body is not sent, so the connection cannot go on.
+            this.#mustClose = true;
+            exchange.continued();
+          }
+          this.keepAliveHint = keepAliveHint(event.fields.get('keep-alive'));
+          const framing = event.framing;
+          let body: Body | ChunkedBody | null = null;
+          if (framing.kind !== 'none') {
+            const reader = new ResponseSource(this);
+            this.#reading = reader;
+            body = framing.kind === 'length' ? new Body(reader, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(reader) : new Body(reader, null);
+          }
+          this.#settle(exchange, new ClientResponse(event.status, event.reason, event.version, event.fields, body));
+          break;
+        }
+        case 'data':
+          if (this.#deadlineKind === 'body') this.#disarm();
+          source!.push(event);
+          break;
+        case 'end-of-message':
+          source?.push(event);
+          this.#finished();
+          break;
+      }
+    }
+  }
+
+  /** The exchange at the head of the line has its whole response. */
+  #finished(): void {
+    const exchange = this.#inflight.shift();
+    this.#reading = null;
+    this.#responses++;
+    if (exchange?.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
+    if (this.#inflight[0] !== undefined && this.#writing !== this.#inflight[0]) this.#arm('headers', this.#host.options.headersTimeout);
+    else this.#disarm();
+    if (this.#mustClose || !this.#conn.keepAlive) {
+      if (this.#inflight.length === 0) this.#socket.end();
+    }
+    this.#pumpWrites();
+    this.#host.released?.(this);
+  }
+
+  // --- time, aborts and failure
+
+  #arm(kind: 'headers' | 'body', timeout: number): void {
+    if (timeout === 0) return;
+    this.#deadlineKind = kind;
+    this.deadline = Date.now() + timeout;
+  }
+
+  #disarm(): void {
+    this.#deadlineKind = null;
+    this.deadline = Infinity;
+  }
+
+  expire(): void {
+    const kind = this.#deadlineKind;
+    this.#disarm();
+    const timeout = kind === 'headers' ? this.#host.options.headersTimeout : this.#host.options.bodyTimeout;
+    this.#fail(new WarrenError(kind === 'headers' ? 'headers-timeout' : 'body-timeout', `no ${kind === 'headers' ? 'response head' : 'body bytes'} for ${timeout} ms`));
+    this.#socket.destroy();
+  }
+
+  #abort(exchange: Exchange): void {
+    const index = this.#queue.indexOf(exchange);
+    if (index !== -1) {
+      this.#queue.splice(index, 1);
+      return this.#settle(exchange, new RequestError('aborted', 'the request was aborted before it was sent', false, { cause: exchange.signal?.reason }));
+    }
+    // On the wire, HTTP/1.1 has no way to cancel one request but to close the connection.
+    this.#fail(new WarrenError('aborted', 'the request was aborted', { cause: exchange.signal?.reason }));
+    this.#socket.destroy();
+  }
+
+  /** Fails every exchange not yet answered, and the body being read. */
+  #fail(error: unknown): void {
+    if (this.#failure === null) this.#failure = asRequestError(error, true);
+    const failure = this.#failure;
+    this.#disarm();
+    for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
+      if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent, { cause: failure.cause ?? error }));
+    }
+    this.#reading?.fail(failure);
+    this.#reading = null;
+    this.#writing = null;
+    this.#wakeDrain();
+    if (!this.#socket.destroyed) this.#socket.destroy();
+  }
+
+  #settle(exchange: Exchange, outcome: ClientResponse | RequestError): void {
+    if (exchange.settled) return;
+    exchange.settled = true;
+    if (outcome instanceof RequestError) {
+      if (exchange.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
+      outcome.responseStarted = exchange.answered;
+      exchange.reject(outcome);
+    } else {
+      exchange.resolve(outcome);
+    }
+  }
+
+  #onClose(): void {
+    if (this.#failure === null && (this.#inflight.length > 0 || this.#queue.length > 0 || this.#reading !== null)) {
+      this.#fail(new WarrenError('connection-closed', 'the server closed the connection'));
+    }
+    this.#mustClose = true;
+    this.#host.untrack(this);
+    this.#wakeDrain();
+    this.#host.closed?.(this);
+  }
+
+  /** @internal Whether a failed request may be sent again: not answered, and idempotent or not sent. */
+  static retryable(method: string, error: RequestError): boolean {
+    if (error.responseStarted) return false;
+    if (error.code !== 'connection-closed') return false;
+    return !error.sent || IDEMPOTENT.has(method);
+  }
+}
+
+/** The pieces of one response body: read ahead into a queue, handed out as the program reads. */
+class ResponseSource implements BodySource {
+  readonly #conn: ClientConnection;
+  readonly #pieces: Piece[] = [];
+  #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
+  #failure: unknown = null;
+  /** Body bytes queued and not yet handed out. */
+  bytes = 0;
+
+  constructor(conn: ClientConnection) {
+    this.#conn = conn;
+  }
+
+  /** Someone waits for a piece. */
+  get wanted(): boolean {
+    return this.#waiter !== null;
+  }
+
+  push(piece: Piece): void {
+    if (this.#waiter !== null) {
+      const waiter = this.#waiter;
+      this.#waiter = null;
+      waiter.resolve(piece);
+      return;
+    }
+    this.#pieces.push(piece);
+    if (piece.type === 'data') this.bytes += piece.data.length;
+  }
+
+  fail(error: unknown): void {
+    this.#failure = error;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.reject(error);
+  }
+
+  next(): Piece | Promise<Piece> {
+    const piece = this.#pieces.shift();
+    if (piece !== undefined) {
+      if (piece.type === 'data') this.bytes -= piece.data.length;
+      return piece;
+    }
+    if (this.#failure !== null) throw this.#failure;
+    return new Promise<Piece>((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+      this.#conn.pumpReads();
+    });
+  }
+}
+
+function keepAliveHint(value: string | null): number | null {
+  if (value === null) return null;
+  const match = /(?:^|,)\s*timeout\s*=\s*(\d+)/i.exec(value);
+  return match === null ? null : Number(match[1]) * 1000;
+}
+
+function asRequestError(error: unknown, sent: boolean): RequestError {
+  if (error instanceof RequestError) return error;
+  if (error instanceof ProtocolError) {
+    const who = error.side === 'remote' ? 'the server broke HTTP/1.1' : 'the request is not valid HTTP/1.1';
+    return new RequestError(error.code, `${who}: ${error.message}`, error.side === 'local' ? false : sent, { cause: error });
+  }
+  if (error instanceof WarrenError) return new RequestError(error.code, error.message, error.code === 'misuse' ? false : sent, { cause: error });
+  return new RequestError('connection-closed', error instanceof Error ? error.message : String(error), sent, { cause: error });
+}
+

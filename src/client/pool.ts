@@ -1,0 +1,205 @@
+// Pool: lowhaio's intended pool, made real. Requests share up to maxConnections
+// connections, one request per connection at a time; a request waits at most queueTimeout
+// for one. Idle connections close after idleTimeout, or sooner when the server's
+// Keep-Alive: timeout says so. A request that fails on a reused idle connection before any
+// response arrived is sent once more on a fresh one, when that is safe.
+
+import { checkAddress, type Address } from '../transport/address.js';
+import type { OutgoingBody } from '../transport/body.js';
+import { connectSocket } from '../transport/connect.js';
+import { Deadlines, type Timed } from '../transport/deadlines.js';
+import { RequestError, WarrenError } from '../transport/errors.js';
+import type { HeadersInit } from '../transport/outgoing.js';
+import { hostFor } from './client.js';
+import { ClientConnection, type ConnectionHost, type RequestOptions } from './connection.js';
+import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+import type { ClientResponse } from './response.js';
+
+export interface PoolOptions extends ClientOptions {
+  /** Connections open at once (undici Pool: connections; lowhaio: max_connections). Default 10. */
+  readonly maxConnections?: number;
+  /** How long a request waits for a free connection (lowhaio: queue timeout). Default 10 s. */
+  readonly queueTimeout?: number;
+  /** Requests on one connection before it is closed (nginx keepalive_requests 1000). Default 1000. */
+  readonly maxRequestsPerConnection?: number;
+  /** How long an idle connection is kept (undici keepAliveTimeout 4 s, under node's 5 s server default). Default 4 s. */
+  readonly idleTimeout?: number;
+}
+
+const POOL_DEFAULTS = { maxConnections: 10, queueTimeout: 10_000, maxRequestsPerConnection: 1000, idleTimeout: 4_000 };
+/** A server's Keep-Alive: timeout hint is taken with this margin, so the pool closes first. */
+const HINT_MARGIN_MS = 500;
+
+interface Waiter {
+  readonly resolve: (conn: ClientConnection) => void;
+  readonly reject: (error: RequestError) => void;
+  deadline: number;
+}
+
+class Idle implements Timed {
+  deadline: number;
+  constructor(
+    readonly conn: ClientConnection,
+    deadline: number,
+    readonly expire: () => void,
+  ) {
+    this.deadline = deadline;
+  }
+}
+
+export class Pool implements ConnectionHost {
+  readonly address: Address;
+  readonly options: ResolvedClientOptions & typeof POOL_DEFAULTS;
+  readonly host: string | null;
+  readonly #deadlines: Deadlines;
+  readonly #all = new Set<ClientConnection>();
+  readonly #idle: Idle[] = [];
+  readonly #waiting: Waiter[] = [];
+  #connecting = 0;
+  #closed = false;
+  readonly #queueTimer: Timed;
+
+  constructor(address: Address, options?: PoolOptions) {
+    this.address = checkAddress(address);
+    const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
+    const extra: Record<string, number> = {};
+    for (const [key, fallback] of Object.entries(POOL_DEFAULTS)) {
+      const value = (options as Record<string, unknown> | undefined)?.[key] ?? fallback;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError(`Pool option ${key} must be a non-negative integer, got ${String(value)}`);
+      extra[key] = value;
+    }
+    if (extra['maxConnections']! < 1) throw new TypeError('Pool option maxConnections must be at least 1');
+    this.options = Object.freeze({ ...resolved, ...extra }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
+    this.host = this.options.host === undefined ? hostFor(this.address) : this.options.host;
+    const o = this.options;
+    this.#deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));
+    const pool = this;
+    this.#queueTimer = {
+      get deadline() {
+        return pool.#waiting[0]?.deadline ?? Infinity;
+      },
+      expire: () => this.#expireWaiters(),
+    };
+  }
+
+  /** Connections open now, busy or idle. */
+  get connections(): number {
+    return this.#all.size;
+  }
+
+  async request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options: RequestOptions = {}): Promise<ClientResponse> {
+    const conn = await this.#acquire(options.signal);
+    const reused = conn.responses > 0;
+    try {
+      return await conn.request(method, uri, headers, body, options);
+    } catch (error) {
+      const replayable = body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array;
+      if (!(error instanceof RequestError) || !reused || !replayable || !ClientConnection.retryable(method, error)) throw error;
+      // The server closed an idle connection as we reused it: once more, on a fresh one.
+      const fresh = await this.#acquire(options.signal, true);
+      return fresh.request(method, uri, headers, body, options);
+    }
+  }
+
+  /** Closes every connection; requests still waiting fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(new RequestError('connection-closed', 'the pool was closed', false));
+    this.#deadlines.delete(this.#queueTimer);
+    for (const idle of this.#idle.splice(0)) this.#deadlines.delete(idle);
+    for (const conn of this.#all) conn.close();
+  }
+
+  #acquire(signal: AbortSignal | undefined, fresh = false): Promise<ClientConnection> {
+    if (this.#closed) return Promise.reject(new RequestError('connection-closed', 'the pool is closed', false));
+    if (!fresh) {
+      for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
+        this.#deadlines.delete(idle);
+        if (idle.conn.usable) return Promise.resolve(idle.conn);
+        idle.conn.close();
+      }
+    }
+    if (this.#all.size + this.#connecting < this.options.maxConnections) return this.#open(signal);
+    return new Promise<ClientConnection>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        deadline: this.options.queueTimeout === 0 ? Infinity : Date.now() + this.options.queueTimeout,
+      };
+      this.#waiting.push(waiter);
+      this.#deadlines.add(this.#queueTimer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.#waiting.indexOf(waiter);
+          if (i !== -1) this.#waiting.splice(i, 1);
+          reject(new RequestError('aborted', 'the request was aborted while it waited for a connection', false, { cause: signal.reason }));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  async #open(signal: AbortSignal | undefined): Promise<ClientConnection> {
+    this.#connecting++;
+    try {
+      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal });
+      const conn = new ClientConnection(this, socket);
+      this.#all.add(conn);
+      return conn;
+    } catch (error) {
+      const e = error as WarrenError;
+      throw new RequestError(e.code ?? 'connect-failed', e.message, false, { cause: error });
+    } finally {
+      this.#connecting--;
+    }
+  }
+
+  #expireWaiters(): void {
+    const now = Date.now();
+    while (this.#waiting.length > 0 && this.#waiting[0]!.deadline <= now) {
+      this.#waiting.shift()!.reject(new RequestError('queue-timeout', `no free connection within ${this.options.queueTimeout} ms (maxConnections ${this.options.maxConnections})`, false));
+    }
+    if (this.#waiting.length === 0) this.#deadlines.delete(this.#queueTimer);
+  }
+
+  // ConnectionHost
+
+  track(item: Timed): void {
+    this.#deadlines.add(item);
+  }
+
+  untrack(item: Timed): void {
+    this.#deadlines.delete(item);
+  }
+
+  released(conn: ClientConnection): void {
+    if (!conn.idle) return;
+    if (!conn.usable || conn.responses >= this.options.maxRequestsPerConnection || this.#closed) {
+      conn.close();
+      return;
+    }
+    const waiter = this.#waiting.shift();
+    if (waiter !== undefined) return waiter.resolve(conn);
+    const hint = conn.keepAliveHint === null ? Infinity : Math.max(0, conn.keepAliveHint - HINT_MARGIN_MS);
+    const keep = Math.min(this.options.idleTimeout === 0 ? Infinity : this.options.idleTimeout, hint);
+    const idle: Idle = new Idle(conn, Date.now() + keep, () => {
+      const i = this.#idle.indexOf(idle);
+      if (i !== -1) this.#idle.splice(i, 1);
+      this.#deadlines.delete(idle);
+      conn.close();
+    });
+    this.#idle.push(idle);
+    this.#deadlines.add(idle);
+  }
+
+  closed(conn: ClientConnection): void {
+    this.#all.delete(conn);
+    const i = this.#idle.findIndex((idle) => idle.conn === conn);
+    if (i !== -1) this.#deadlines.delete(this.#idle.splice(i, 1)[0]!);
+    // A slot is free: a waiting request gets a new connection.
+    const waiter = this.#waiting.shift();
+    if (waiter !== undefined && !this.#closed) this.#open(undefined).then(waiter.resolve, waiter.reject);
+  }
+}
+

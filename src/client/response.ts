@@ -1,0 +1,45 @@
+// ClientResponse: a response as the client hands it over. It has the shape an app returns
+// ({ status, reason, headers, body }), so a reverse proxy returns it unchanged: `headers`
+// leaves out the fields that belong to one connection only (RFC 9110 §7.6.1).
+
+import type { Fields, HttpVersion } from '../protocol/index.js';
+import type { Body, ChunkedBody } from '../transport/body.js';
+import type { HeaderMap } from '../server/request.js';
+
+/** Fields about this hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer']);
+
+export class ClientResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly version: HttpVersion;
+  /** All field lines as received: raw names, in order, hop-by-hop fields included. */
+  readonly fields: Fields;
+  /** Null when the response has no body (HEAD, 204, 304, Content-Length: 0). */
+  readonly body: Body | ChunkedBody | null;
+  #headers: HeaderMap | null = null;
+
+  constructor(status: number, reason: string, version: HttpVersion, fields: Fields, body: Body | ChunkedBody | null) {
+    this.status = status;
+    this.reason = reason;
+    this.version = version;
+    this.fields = fields;
+    this.body = body;
+  }
+
+  /** Header values by lowercase name, repeated fields combined, set-cookie as a list; without hop-by-hop fields. */
+  get headers(): HeaderMap {
+    if (this.#headers === null) {
+      const hop = new Set(HOP_BY_HOP);
+      for (const option of this.fields.getAll('connection').flatMap((v) => v.split(','))) hop.add(option.trim().toLowerCase());
+      const map: Record<string, string | string[]> = Object.create(null);
+      for (const [name, value] of this.fields) {
+        if (hop.has(name)) continue;
+        if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
+        else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
+      }
+      this.#headers = map as HeaderMap;
+    }
+    return this.#headers;
+  }
+}
