@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     address: join(dir, 'warren.sock'),
     module: new URL('./lib/apps.js', import.meta.url),
     exportName: 'hello',
-    options: { maxRequestsPerConnection: 1e9 },
+    options: { maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000 },
   });
   const nodePath = join(dir, 'node.sock');
   const node = fork(new URL('./lib/node-http-child.js', import.meta.url), [nodePath]);
