@@ -9,7 +9,7 @@ import { Connection, ProtocolError, type DataEvent, type EndOfMessageEvent, type
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
-import { prepare, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
+import { prepare, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
 import type { ResolvedClientOptions } from './options.js';
 import { ClientResponse } from './response.js';
 
@@ -223,17 +223,7 @@ export class ClientConnection implements Timed, Sink {
   }
 
   write(chunks: Uint8Array[]): boolean {
-    if (this.#socket.destroyed) throw new WarrenError('connection-closed', 'the connection closed while the request was written');
-    if (chunks.length === 0) return !this.#socket.writableNeedDrain;
-    if (chunks.length === 1) return this.#socket.write(chunks[0]!);
-    let total = 0;
-    for (const chunk of chunks) total += chunk.length;
-    if (total <= 65536) return this.#socket.write(Buffer.concat(chunks, total));
-    this.#socket.cork();
-    let ok = true;
-    for (const chunk of chunks) ok = this.#socket.write(chunk);
-    this.#socket.uncork();
-    return ok;
+    return writeChunks(this.#socket, chunks, 'request');
   }
 
   drain(): Promise<void> {

@@ -4,7 +4,7 @@
 
 import type { Fields, HttpVersion } from '../protocol/index.js';
 import type { Body, ChunkedBody } from '../transport/body.js';
-import type { HeaderMap } from '../server/request.js';
+import { headerMap, type HeaderMap } from '../server/request.js';
 
 /** Fields about this hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer']);
@@ -32,13 +32,7 @@ export class ClientResponse {
     if (this.#headers === null) {
       const hop = new Set(HOP_BY_HOP);
       for (const option of this.fields.getAll('connection').flatMap((v) => v.split(','))) hop.add(option.trim().toLowerCase());
-      const map: Record<string, string | string[]> = Object.create(null);
-      for (const [name, value] of this.fields) {
-        if (hop.has(name)) continue;
-        if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
-        else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
-      }
-      this.#headers = map as HeaderMap;
+      this.#headers = headerMap(this.fields, hop);
     }
     return this.#headers;
   }

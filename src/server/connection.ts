@@ -17,7 +17,7 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
-import { prepare, writeMessage, type Sink } from '../transport/outgoing.js';
+import { prepare, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ServerRequest } from './request.js';
@@ -279,16 +279,7 @@ export class ServerConnection implements Timed, Sink {
 
   // Sink: the response goes out through here.
   write(chunks: Uint8Array[]): boolean {
-    if (this.#socket.destroyed) throw new WarrenError('connection-closed', 'the connection closed while the response was written');
-    if (chunks.length === 1) return this.#socket.write(chunks[0]!);
-    let total = 0;
-    for (const chunk of chunks) total += chunk.length;
-    if (total <= 65536) return this.#socket.write(Buffer.concat(chunks, total));
-    this.#socket.cork();
-    let ok = true;
-    for (const chunk of chunks) ok = this.#socket.write(chunk);
-    this.#socket.uncork();
-    return ok;
+    return writeChunks(this.#socket, chunks, 'response');
   }
 
   drain(): Promise<void> {

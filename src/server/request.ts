@@ -39,15 +39,7 @@ export class ServerRequest {
 
   /** Header values by lowercase name, built on first use. */
   get headers(): HeaderMap {
-    if (this.#headers === null) {
-      const map: Record<string, string | string[]> = Object.create(null);
-      for (const [name, value] of this.fields) {
-        if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
-        else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
-      }
-      this.#headers = map as HeaderMap;
-    }
-    return this.#headers;
+    return (this.#headers ??= headerMap(this.fields));
   }
 
   /** Moves the first path segment to the mount and returns it; null when the path is empty. */
@@ -63,6 +55,17 @@ export class ServerRequest {
     const path = `/${this.path.join('/')}`;
     return this.query === null ? path : `${path}?${this.query}`;
   }
+}
+
+/** Field values by lowercase name, combined per RFC 9110 §5.3 but set-cookie (a list); `skip` names to leave out. */
+export function headerMap(fields: Fields, skip?: ReadonlySet<string>): HeaderMap {
+  const map: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of fields) {
+    if (skip?.has(name)) continue;
+    if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
+    else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
+  }
+  return map as HeaderMap;
 }
 
 /** Segments of an origin-form path; other forms (absolute, authority, *) route by their path too. */

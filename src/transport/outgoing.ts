@@ -3,18 +3,40 @@
 // (Content-Length when known, else chunked, else to the close), and headers that say
 // otherwise are refused rather than sent: the peer must never see a message that lies.
 
+import type { Socket } from 'node:net';
 import { Fields, ProtocolError, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
 import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, type LastChunk, type OutgoingBody, type OutgoingChunk } from './body.js';
 import { WarrenError } from './errors.js';
 
-/** Headers as a program gives them: a record (lowercase or not), field lines, or Fields. */
-export type HeadersInit = Readonly<Record<string, string | number | readonly string[]>> | FieldsInit;
+/** Headers as a program gives them: a record (lowercase or not; undefined values are left out), field lines, or Fields. */
+export type HeadersInit = Readonly<Record<string, string | number | readonly string[] | undefined>> | FieldsInit;
 
 /** How the body goes out. */
 export type BodyPlan =
   | { readonly kind: 'bytes'; readonly data: Uint8Array | null }
   | { readonly kind: 'stream'; readonly body: Body | BodyIter }
   | { readonly kind: 'chunked'; readonly body: Body | ChunkedBody | ChunkedBodyIter; readonly toClose: boolean };
+
+/**
+ * Writes `chunks` to `socket` in as few syscalls as is cheap: small ones joined into one
+ * buffer, large ones corked together. Returns what socket.write() says about backpressure.
+ */
+export function writeChunks(socket: Socket, chunks: readonly Uint8Array[], what: string): boolean {
+  if (socket.destroyed) throw new WarrenError('connection-closed', `the connection closed while the ${what} was written`);
+  if (chunks.length === 0) return !socket.writableNeedDrain;
+  if (chunks.length === 1) return socket.write(chunks[0]!);
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
+  if (total <= JOIN_BYTES) return socket.write(Buffer.concat(chunks as Uint8Array[], total));
+  socket.cork();
+  let ok = true;
+  for (const chunk of chunks) ok = socket.write(chunk);
+  socket.uncork();
+  return ok;
+}
+
+/** Chunks up to this many bytes in all are copied into one write (a copy is cheaper than a syscall). */
+const JOIN_BYTES = 65536;
 
 /** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
 export interface Sink {
@@ -88,7 +110,8 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
   if (typeof headers !== 'object') throw new WarrenError('misuse', `headers are a record of name to value, or [name, value] pairs; got ${describe(headers)}`);
   const out: FieldLine[] = [];
   for (const name of Object.keys(headers)) {
-    const value = (headers as Record<string, string | number | readonly string[]>)[name];
+    const value = (headers as Record<string, string | number | readonly string[] | undefined>)[name];
+    if (value === undefined) continue;
     if (Array.isArray(value)) for (const v of value as readonly string[]) out.push([name, v]);
     else if (typeof value === 'number') out.push([name, String(value)]);
     else out.push([name, value as string]);
