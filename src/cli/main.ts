@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // warren: the command-line tool. One subcommand per case of the switch in main():
-// `warren echo ADDRESS` serves the echo app (see echo.ts) until SIGINT or SIGTERM.
-// Exit codes: 0 done, 1 failed (such as an address in use), 2 bad usage.
+// `warren echo ADDRESS` serves the echo app (see echo.ts) until SIGINT or SIGTERM;
+// `warren request ADDRESS METHOD TARGET ...` sends one request and shows the response
+// (see request.ts). Exit codes: 0 done (for request: any response, 404 and 500 too),
+// 1 failed (such as an address in use, or no response), 2 bad usage.
 
 import { Server } from '../server/server.js';
 import { parseCliAddress, type Address } from '../transport/address.js';
 import { echoApp } from './echo.js';
+import { REQUEST_USAGE, request } from './request.js';
 
 const USAGE = `usage: warren echo ADDRESS
+       warren request ADDRESS METHOD TARGET [-H 'Name: value']... [--data TEXT | --data-file FILE] [--chunked]
        warren --help
 
 commands:
@@ -16,7 +20,7 @@ commands:
                  received, the body (base64) and, for a chunked body, its chunks with
                  their extensions and its trailers. Prints 'listening ' and the bound
                  address as JSON on its first line, then serves until SIGINT/SIGTERM.
-
+${REQUEST_USAGE}
 ADDRESS is one of:
   /path/to/app.sock        a Unix socket
   @name                    a Linux abstract socket
@@ -37,6 +41,12 @@ async function main(args: readonly string[]): Promise<number> {
       return 0;
     case 'echo':
       return echo(rest);
+    case 'request': {
+      const code = await request(rest, (message) => new UsageError(message));
+      if (code !== 'help') return code;
+      process.stdout.write(USAGE);
+      return 0;
+    }
     case undefined:
       throw new UsageError('a command is missing');
     default:

@@ -270,7 +270,7 @@ export class ClientConnection implements Timed, Sink {
       try {
         event = this.#conn.nextEvent();
       } catch (error) {
-        return this.#fail(error);
+        return this.#fail(this.#closedEarly(error) ? new WarrenError('connection-closed', 'the server closed the connection before responding') : error);
       }
       if (event === 'need-data' || event === 'paused') {
         this.#socket.resume();
@@ -318,6 +318,12 @@ export class ClientConnection implements Timed, Sink {
           break;
       }
     }
+  }
+
+  /** The server closed before a single byte of the response at the head of the line: the request may be retried. */
+  #closedEarly(error: unknown): boolean {
+    const exchange = this.#inflight[0];
+    return error instanceof ProtocolError && error.code === 'incomplete-message' && exchange !== undefined && !exchange.answered && this.#conn.bufferedBytes === 0;
   }
 
   /** The exchange at the head of the line has its whole response. */
@@ -375,8 +381,12 @@ export class ClientConnection implements Timed, Sink {
     for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
       if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent, { cause: failure.cause ?? error }));
     }
-    this.#reading?.fail(failure);
-    this.#reading = null;
+    if (this.#reading !== null) {
+      const bodyFailure = new RequestError(failure.code, failure.message, true, { cause: failure.cause ?? error });
+      bodyFailure.responseStarted = true;
+      this.#reading.fail(bodyFailure);
+      this.#reading = null;
+    }
     this.#writing = null;
     this.#wakeDrain();
     if (!this.#socket.destroyed) this.#socket.destroy();
@@ -395,10 +405,14 @@ export class ClientConnection implements Timed, Sink {
   }
 
   #onClose(): void {
-    if (this.#failure === null && (this.#inflight.length > 0 || this.#queue.length > 0 || this.#reading !== null)) {
-      this.#fail(new WarrenError('connection-closed', 'the server closed the connection'));
-    }
     this.#mustClose = true;
+    if (this.#failure === null) {
+      // What was received stays readable: a response read after the close is still whole.
+      // Requests not sent fail now; the rest learn their fate from the bytes that came.
+      this.#conn.receiveClose();
+      this.#pumpWrites();
+      this.pumpReads();
+    }
     this.#host.untrack(this);
     this.#wakeDrain();
     this.#host.closed?.(this);

@@ -93,6 +93,8 @@ export class Pool implements ConnectionHost {
     try {
       return await conn.request(method, uri, headers, body, options);
     } catch (error) {
+      // A request that failed before it was sent leaves the connection as it was: give it back.
+      if (conn.idle) this.released(conn);
       const replayable = body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array;
       if (!(error instanceof RequestError) || !reused || !replayable || !ClientConnection.retryable(method, error)) throw error;
       // The server closed an idle connection as we reused it: once more, on a fresh one.
