@@ -25,7 +25,14 @@ const servers: Server[] = [];
 
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
-  for (const server of servers) await server.close();
+  for (const server of servers) {
+    // A connection the server never learns is closed would make close() wait forever: fail instead.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`server.close() did not finish within 5 s (${server.connections} connections left)`)), 5000);
+    });
+    await Promise.race([server.close(), late]).finally(() => clearTimeout(timer));
+  }
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -35,6 +35,19 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+/** `promise`, or a failure naming `what` when it does not settle within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what()} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('reverse proxy: client -> proxy on [::1] -> backend on a Unix socket', { skip: noIpv6 ?? false, timeout: TIMEOUT }, () => {
   const bigResponse = randomBytes(BIG);
   /** Opened by the test when the client has read the first response chunk. */
@@ -98,9 +111,13 @@ describe('reverse proxy: client -> proxy on [::1] -> backend on a Unix socket', 
 
   after(async () => {
     for (const conn of conns) conn.close();
-    await proxy?.close();
-    await backend?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    try {
+      // A connection the server never learns is closed would make close() wait forever: fail instead.
+      if (proxy !== undefined) await within(proxy.close(), 5000, () => `proxy.close() (${proxy.connections} connections left)`);
+      if (backend !== undefined) await within(backend.close(), 5000, () => `backend.close() (${backend.connections} connections left)`);
+    } finally {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   async function connect(): Promise<ClientConnection> {

@@ -212,6 +212,19 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('an early answer to a large upload: the connection ends, the peer may go on sending, close() resolves', async () => {
+      const server = await serve(transport, hello, { drainBytes: 1024 });
+      const client = await RawClient.connect(server.address);
+      client.write(`POST /x HTTP/1.1\r\n${host}Content-Length: ${4 * 1024 * 1024}\r\n\r\n`);
+      client.write(Buffer.alloc(4 * 1024 * 1024, 0x61));
+      await client.until(() => client.text.startsWith('HTTP/1.1 405 '), 5000, 'the 405');
+      client.close();
+      const deadline = Date.now() + 3000;
+      while (server.connections > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(server.connections, 0);
+      await server.close();
+    });
+
     run('bad requests get their status and a close', async () => {
       const server = await serve(transport, hello);
       const cases: [string, number][] = [

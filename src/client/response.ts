@@ -4,10 +4,7 @@
 
 import type { Fields, HttpVersion } from '../protocol/index.js';
 import type { Body, ChunkedBody } from '../transport/body.js';
-import { headerMap, type HeaderMap } from '../server/request.js';
-
-/** Fields about this hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer']);
+import { endToEndHeaders, type HeaderMap } from '../server/request.js';
 
 export class ClientResponse {
   readonly status: number;
@@ -29,11 +26,7 @@ export class ClientResponse {
 
   /** Header values by lowercase name, repeated fields combined, set-cookie as a list; without hop-by-hop fields. */
   get headers(): HeaderMap {
-    if (this.#headers === null) {
-      const hop = new Set(HOP_BY_HOP);
-      for (const option of this.fields.getAll('connection').flatMap((v) => v.split(','))) hop.add(option.trim().toLowerCase());
-      this.#headers = headerMap(this.fields, hop);
-    }
+    this.#headers ??= endToEndHeaders(this.fields);
     return this.#headers;
   }
 }

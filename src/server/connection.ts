@@ -34,6 +34,9 @@ export interface ServerContext {
 }
 
 type Phase = 'head' | 'app' | 'respond' | 'done';
+
+/** How long an ending connection waits for the peer's close before it is destroyed. */
+const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
 
 export class ServerConnection implements Timed, Sink {
@@ -43,7 +46,7 @@ export class ServerConnection implements Timed, Sink {
   readonly session: Session;
   #phase: Phase = 'head';
   deadline = Infinity;
-  #deadlineKind: 'idle' | 'head' | 'body' | null = null;
+  #deadlineKind: 'idle' | 'head' | 'body' | 'linger' | null = null;
   /** The body of the request being answered, while its exchange lasts. */
   #source: ExchangeSource | null = null;
   #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
@@ -85,7 +88,7 @@ export class ServerConnection implements Timed, Sink {
     }
   }
 
-  #arm(kind: 'idle' | 'head' | 'body', timeout: number): void {
+  #arm(kind: 'idle' | 'head' | 'body' | 'linger', timeout: number): void {
     if (timeout === 0) return this.#disarm();
     this.#deadlineKind = kind;
     this.deadline = Date.now() + timeout;
@@ -97,6 +100,8 @@ export class ServerConnection implements Timed, Sink {
   }
 
   #onData(chunk: Buffer): void {
+    // Ending: what still comes is dropped, so the socket keeps reading until the peer's close.
+    if (this.#phase === 'done') return;
     this.#conn.receive(chunk);
     if (this.#waiter !== null) this.#feedWaiter();
     else if (this.#phase === 'head') this.#loop();
@@ -273,8 +278,10 @@ export class ServerConnection implements Timed, Sink {
 
   #end(): void {
     this.#phase = 'done';
-    this.#disarm();
+    this.#socket.resume();
     this.#socket.end();
+    // A peer that never closes its side is cut off (nginx: lingering_timeout 5 s).
+    this.#arm('linger', LINGER_MS);
   }
 
   // Sink: the response goes out through here.

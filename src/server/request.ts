@@ -37,9 +37,9 @@ export class ServerRequest {
     this.path = splitPath(q === -1 ? uri : uri.slice(0, q));
   }
 
-  /** Header values by lowercase name, built on first use. */
+  /** Header values by lowercase name, built on first use; without hop-by-hop fields, which `fields` keeps. */
   get headers(): HeaderMap {
-    return (this.#headers ??= headerMap(this.fields));
+    return (this.#headers ??= endToEndHeaders(this.fields));
   }
 
   /** Moves the first path segment to the mount and returns it; null when the path is empty. */
@@ -66,6 +66,16 @@ export function headerMap(fields: Fields, skip?: ReadonlySet<string>): HeaderMap
     else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
   }
   return map as HeaderMap;
+}
+
+/** Fields about one hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer'];
+
+/** The header map of a message without its hop-by-hop fields, those named by Connection included. */
+export function endToEndHeaders(fields: Fields): HeaderMap {
+  const hop = new Set(HOP_BY_HOP);
+  for (const value of fields.getAll('connection')) for (const option of value.split(',')) hop.add(option.trim().toLowerCase());
+  return headerMap(fields, hop);
 }
 
 /** Segments of an origin-form path; other forms (absolute, authority, *) route by their path too. */
