@@ -139,7 +139,7 @@ export class TempServer {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('error', onError);
-        child.off('exit', onExit);
+        child.off('close', onExit);
         if (error === null) {
           ready = true;
           resolve(value!);
@@ -183,7 +183,8 @@ export class TempServer {
       };
       child.on('message', onMessage);
       child.on('error', onError);
-      child.on('exit', onExit);
+      // 'close', not 'exit': it comes after the channel is drained, so an error the child sent is read first.
+      child.on('close', onExit);
       const message: ParentMessage = { start: { address, module, exportName: spec.exportName, args, options: spec.options ?? null } };
       child.send(message);
     });
