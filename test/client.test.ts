@@ -213,6 +213,8 @@ for (const transport of TRANSPORTS) {
         await conn.put('/achunked', {}, new ChunkedBodyIter((async function* () { yield { data: 'a' }; await delay(5); yield { data: 'b' }; })())),
       );
       assert.deepEqual([asyncChunked['coding'], asyncChunked['body'], asyncChunked['trailers'], asyncChunked['last']], ['chunked', 'ab', null, []]);
+      const plain = await echoed(await conn.post('/plain', {}, (async function* () { yield Buffer.from('pl'); await delay(5); yield Buffer.from('ain'); })()));
+      assert.deepEqual([plain['length'], plain['coding'], plain['body']], [null, 'chunked', 'plain'], 'an AsyncIterable<Uint8Array> goes out chunked');
       conn.close();
       await server.close();
     });

@@ -234,8 +234,8 @@ export class ChunkedBodyIter {
   }
 }
 
-/** Every form a request or response body may take when sent. */
-export type OutgoingBody = null | undefined | Bytes | Body | ChunkedBody | BodyIter | ChunkedBodyIter;
+/** Every form a request or response body may take when sent; a plain async iterable goes out chunked. */
+export type OutgoingBody = null | undefined | Bytes | Body | ChunkedBody | BodyIter | ChunkedBodyIter | AsyncIterable<Uint8Array | string>;
 
 /** The classes an app receives as its third argument, as in Degu. */
 export const bodies = Object.freeze({ Body, ChunkedBody, BodyIter, ChunkedBodyIter });

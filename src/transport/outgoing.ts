@@ -74,8 +74,13 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
     // A body read to its close has no known length: it goes on chunked (or to the close).
     plan = { kind: 'chunked', body, toClose: !chunkedOk };
     length = null;
+  } else if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    // A plain stream of bytes has no known length: each piece becomes a chunk.
+    const pieces = body as AsyncIterable<Uint8Array | string>;
+    plan = { kind: 'chunked', body: new ChunkedBodyIter((async function* () { for await (const data of pieces) yield { data }; })()), toClose: !chunkedOk };
+    length = null;
   } else {
-    throw new WarrenError('misuse', `a body is null, a string, a Uint8Array, an incoming body, a BodyIter or a ChunkedBodyIter; got ${describe(body)}`);
+    throw new WarrenError('misuse', `a body is null, a string, a Uint8Array, an incoming body, a BodyIter, a ChunkedBodyIter or an AsyncIterable of Uint8Array; got ${describe(body)}`);
   }
   let givenLength: string | null = null;
   let givenCoding: string | null = null;
