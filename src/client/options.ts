@@ -1,6 +1,7 @@
 // Client options and their defaults; times in milliseconds, 0 waits forever.
 
 import type { Limits } from '../protocol/index.js';
+import { resolveNumbers } from '../transport/options.js';
 
 export interface ClientOptions {
   /** The Host field. Default: from a TCP address (`127.0.0.1:8080`, `[::1]:8080`); none over a Unix socket (as Degu). */
@@ -42,19 +43,8 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
 });
 
 export function resolveClientOptions(options: ClientOptions | undefined, extra: readonly string[] = []): ResolvedClientOptions & Record<string, unknown> {
+  const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, ['host', 'limits', ...extra], 'client option');
   const given = (options ?? {}) as Record<string, unknown>;
-  const known = new Set([...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits', ...extra]);
-  for (const key of Object.keys(given)) {
-    if (!known.has(key)) throw new TypeError(`unknown client option ${JSON.stringify(key)}; the options are ${[...known].join(', ')}`);
-  }
-  const out: Record<string, unknown> = { ...given };
-  for (const [key, fallback] of Object.entries(DEFAULT_CLIENT_OPTIONS)) {
-    const value = given[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new TypeError(`client option ${key} must be a non-negative integer${key.endsWith('Timeout') ? ' of milliseconds' : ''}, got ${String(value)}`);
-    }
-    out[key] = value;
-  }
   if ((out['pipelining'] as number) < 1) throw new TypeError('client option pipelining must be at least 1 (1: one request at a time)');
   const host = given['host'];
   if (host !== undefined && host !== null && typeof host !== 'string') throw new TypeError(`client option host must be a string or null, got ${typeof host}`);

@@ -12,7 +12,8 @@ import { RequestError, WarrenError } from '../transport/errors.js';
 import type { HeadersInit } from '../transport/outgoing.js';
 import { hostFor } from './client.js';
 import { ClientConnection, type ConnectionHost, type RequestOptions } from './connection.js';
-import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+import { DEFAULT_CLIENT_OPTIONS, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+import { resolveNumbers } from '../transport/options.js';
 import type { ClientResponse } from './response.js';
 
 export interface PoolOptions extends ClientOptions {
@@ -62,14 +63,9 @@ export class Pool implements ConnectionHost {
   constructor(address: Address, options?: PoolOptions) {
     this.address = checkAddress(address);
     const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
-    const extra: Record<string, number> = {};
-    for (const [key, fallback] of Object.entries(POOL_DEFAULTS)) {
-      const value = (options as Record<string, unknown> | undefined)?.[key] ?? fallback;
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError(`Pool option ${key} must be a non-negative integer, got ${String(value)}`);
-      extra[key] = value;
-    }
-    if (extra['maxConnections']! < 1) throw new TypeError('Pool option maxConnections must be at least 1');
-    this.options = Object.freeze({ ...resolved, ...extra }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
+    const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits'], 'Pool option');
+    if ((extra['maxConnections'] as number) < 1) throw new TypeError('Pool option maxConnections must be at least 1');
+    this.options = Object.freeze({ ...extra, ...resolved }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
     this.host = this.options.host === undefined ? hostFor(this.address) : this.options.host;
     const o = this.options;
     this.#deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));

@@ -2,6 +2,7 @@
 // hold or wait for; each default names its precedent. Times are in milliseconds.
 
 import type { Limits } from '../protocol/index.js';
+import { resolveNumbers } from '../transport/options.js';
 
 export interface ServerOptions {
   /** Connections served at once; more are answered 503 and closed (Degu: 50; nginx worker_connections: 512). Default 512. */
@@ -50,22 +51,9 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   readAheadBytes: 64 * 1024,
 });
 
-const KNOWN = new Set([...Object.keys(DEFAULT_SERVER_OPTIONS), 'requireHost', 'limits']);
-
 export function resolveServerOptions(options: ServerOptions | undefined, localSocket: boolean): ResolvedServerOptions {
+  const out = resolveNumbers(options, DEFAULT_SERVER_OPTIONS, ['requireHost', 'limits'], 'Server option');
   const given = (options ?? {}) as Record<string, unknown>;
-  if (typeof given !== 'object') throw new TypeError('Server options are an object, such as { maxConnections: 100 }');
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) throw new TypeError(`unknown Server option ${JSON.stringify(key)}; the options are ${[...KNOWN].join(', ')}`);
-  }
-  const out: Record<string, unknown> = { ...DEFAULT_SERVER_OPTIONS };
-  for (const [key, fallback] of Object.entries(DEFAULT_SERVER_OPTIONS)) {
-    const value = given[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new TypeError(`Server option ${key} must be a non-negative integer${key.endsWith('Timeout') ? ' of milliseconds' : ''}, got ${String(value)}`);
-    }
-    out[key] = value;
-  }
   const requireHost = given['requireHost'] ?? !localSocket;
   if (typeof requireHost !== 'boolean') throw new TypeError(`Server option requireHost must be true or false, got ${String(requireHost)}`);
   out['requireHost'] = requireHost;
