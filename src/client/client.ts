@@ -27,7 +27,7 @@ export class Client implements ConnectionHost {
   /** A new connection. Fails with a RequestError (sent: false) when the server cannot be reached. */
   async connect(options: { signal?: AbortSignal } = {}): Promise<ClientConnection> {
     try {
-      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal: options.signal });
+      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal: options.signal, tls: this.options.tls });
       return new ClientConnection(this, socket);
     } catch (error) {
       const e = error as WarrenError;

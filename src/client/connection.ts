@@ -4,7 +4,7 @@
 // order. Response bodies are read only as fast as the program reads them. Every failure
 // is a RequestError saying whether the request was sent, so a caller knows if a retry is safe.
 
-import type { Socket } from 'node:net';
+import type { Socket } from '../transport/connect.js';
 import { Connection, ProtocolError, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';

@@ -1,6 +1,7 @@
 // Client options and their defaults; times in milliseconds, 0 waits forever.
 
 import type { Limits } from '../protocol/index.js';
+import { checkClientTls, type ClientTlsOptions } from '../transport/tls.js';
 import { resolveNumbers } from '../transport/options.js';
 
 export interface ClientOptions {
@@ -20,6 +21,8 @@ export interface ClientOptions {
   readonly readAheadBytes?: number;
   /** The protocol core's head and chunk limits, for responses. */
   readonly limits?: Partial<Limits>;
+  /** Speak TLS: the server is always verified (by `ca`, else the system store), by hostname unless verifyHostname is false. */
+  readonly tls?: ClientTlsOptions;
 }
 
 export interface ResolvedClientOptions {
@@ -31,6 +34,7 @@ export interface ResolvedClientOptions {
   readonly continueTimeout: number;
   readonly readAheadBytes: number;
   readonly limits: Partial<Limits> | undefined;
+  readonly tls: ClientTlsOptions | null;
 }
 
 export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
@@ -43,10 +47,11 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
 });
 
 export function resolveClientOptions(options: ClientOptions | undefined, extra: readonly string[] = []): ResolvedClientOptions & Record<string, unknown> {
-  const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, ['host', 'limits', ...extra], 'client option');
+  const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, ['host', 'limits', 'tls', ...extra], 'client option');
   const given = (options ?? {}) as Record<string, unknown>;
   if ((out['pipelining'] as number) < 1) throw new TypeError('client option pipelining must be at least 1 (1: one request at a time)');
   const host = given['host'];
   if (host !== undefined && host !== null && typeof host !== 'string') throw new TypeError(`client option host must be a string or null, got ${typeof host}`);
+  out['tls'] = given['tls'] === undefined ? null : checkClientTls(given['tls']);
   return Object.freeze(out) as unknown as ResolvedClientOptions & Record<string, unknown>;
 }

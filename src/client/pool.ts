@@ -63,7 +63,7 @@ export class Pool implements ConnectionHost {
   constructor(address: Address, options?: PoolOptions) {
     this.address = checkAddress(address);
     const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
-    const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits'], 'Pool option');
+    const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits', 'tls'], 'Pool option');
     if ((extra['maxConnections'] as number) < 1) throw new TypeError('Pool option maxConnections must be at least 1');
     this.options = Object.freeze({ ...extra, ...resolved }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
     this.host = this.options.host === undefined ? hostFor(this.address) : this.options.host;
@@ -141,7 +141,7 @@ export class Pool implements ConnectionHost {
   async #open(signal: AbortSignal | undefined): Promise<ClientConnection> {
     this.#connecting++;
     try {
-      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal });
+      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal, tls: this.options.tls });
       const conn = new ClientConnection(this, socket);
       this.#all.add(conn);
       return conn;

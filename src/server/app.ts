@@ -1,7 +1,7 @@
 // The app contract, as in Degu: app(session, request, bodies) -> response. A response has
 // the shape of the client's response, so an app can return what a client fetched.
 
-import type { Socket } from 'node:net';
+import type { Socket } from '../transport/listen.js';
 import type { Bodies, OutgoingBody } from '../transport/body.js';
 import type { HeadersInit } from '../transport/outgoing.js';
 import type { ServerRequest } from './request.js';

@@ -4,7 +4,7 @@
 // and writes a response body only as fast as the peer takes it. Every failure ends in
 // a status (400/408/413/500...) when the response has not started, else in a closed socket.
 
-import type { Socket } from 'node:net';
+import type { Socket } from '../transport/listen.js';
 import {
   Connection,
   ProtocolError,

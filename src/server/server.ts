@@ -3,9 +3,10 @@
 // `address` tells where (with the port the kernel chose), close() is graceful: it stops
 // accepting, lets exchanges in flight finish, and closes idle connections at once.
 
-import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { Connection } from '../protocol/index.js';
-import { boundAddress, checkAddress, isLocalSocket, listenOptions, type Address } from '../transport/address.js';
+import { checkAddress, isLocalSocket, type Address } from '../transport/address.js';
+import { Listener, type Socket } from '../transport/listen.js';
+import { checkServerTls, type ServerTlsOptions, type TlsIdentity } from '../transport/tls.js';
 import { Deadlines, type Timed } from '../transport/deadlines.js';
 import type { App } from './app.js';
 import { ServerConnection, type ServerContext } from './connection.js';
@@ -15,6 +16,8 @@ import { Session } from './session.js';
 export interface ServerHooks {
   /** Where app failures go (the peer gets a 500). Default: console.error. */
   readonly onError?: (error: unknown, session: Session) => void;
+  /** Serve TLS: a certificate and key, and either a CA for client certificates or allowUnauthenticatedClients. */
+  readonly tls?: ServerTlsOptions;
 }
 
 type ServerState = 'new' | 'listening' | 'closing' | 'closed';
@@ -23,7 +26,7 @@ export class Server {
   readonly app: App;
   readonly options: ResolvedServerOptions;
   readonly #requested: Address;
-  readonly #net: NetServer;
+  readonly #net: Listener;
   readonly #connections = new Set<ServerConnection>();
   readonly #deadlines: Deadlines;
   readonly #context: ServerContext;
@@ -36,8 +39,10 @@ export class Server {
     this.#requested = checkAddress(address);
     if (typeof app !== 'function') throw new TypeError(`Server(address, app) takes an app function (session, request, bodies) => response; got ${typeof app}`);
     this.app = app;
-    const { onError, ...rest } = options ?? {};
-    this.options = resolveServerOptions(rest, isLocalSocket(this.#requested));
+    const { onError, tls, ...rest } = options ?? {};
+    const policy = tls === undefined ? null : checkServerTls(tls);
+    // Over TLS the peer is authenticated by its certificate, Unix socket or not: Host is required as on TCP.
+    this.options = resolveServerOptions(rest, isLocalSocket(this.#requested) && policy === null);
     // Check the core's limits now, not at the first connection.
     new Connection('server', { limits: this.options.limits });
     const { headTimeout, bodyTimeout, keepAliveTimeout } = this.options;
@@ -51,7 +56,7 @@ export class Server {
       untrack: (item: Timed) => this.#deadlines.delete(item),
       closed: (conn: ServerConnection) => this.#forget(conn),
     };
-    this.#net = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+    this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity));
   }
 
   /** Where the server listens, in the form it was given, with the port the kernel chose. */
@@ -68,14 +73,7 @@ export class Server {
   async listen(): Promise<this> {
     if (this.#state !== 'new') throw new Error(`listen() was already called (the server is ${this.#state})`);
     this.#state = 'listening';
-    await new Promise<void>((resolve, reject) => {
-      this.#net.once('error', reject);
-      this.#net.listen(listenOptions(this.#requested), () => {
-        this.#net.off('error', reject);
-        resolve();
-      });
-    });
-    this.#address = boundAddress(this.#net, this.#requested);
+    this.#address = await this.#net.listen();
     return this;
   }
 
@@ -99,14 +97,14 @@ export class Server {
     }
   }
 
-  #accept(socket: Socket): void {
+  #accept(socket: Socket, tls: TlsIdentity | null): void {
     if (this.#state !== 'listening' || this.#connections.size >= this.options.maxConnections) {
       const refusal = new Connection('server').send({ type: 'response', status: 503, fields: [['Content-Length', '0']] });
       socket.on('error', () => socket.destroy());
       socket.end(refusal[0]);
       return;
     }
-    const session = new Session(peerAddress(socket, this.address));
+    const session = new Session(peerAddress(socket, this.address), tls);
     const onConnect = this.app.onConnect;
     if (onConnect !== undefined) {
       let keep;

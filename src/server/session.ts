@@ -1,18 +1,16 @@
 // Session: one connection as an app sees it, shared by every request on it.
 
 import type { Address } from '../transport/address.js';
+import type { TlsIdentity } from '../transport/tls.js';
 
-/** What the server knows of a TLS peer; filled by the TLS transport. */
-export interface TlsIdentity {
-  readonly authorized: boolean;
-}
+export type { TlsIdentity };
 
 export class Session {
   /** The peer: [host, port] over TCP; over a Unix socket, whose peers are unnamed, the server's own address. */
   readonly address: Address;
   /** A place for the app's per-connection state. */
   readonly store: Map<unknown, unknown> = new Map();
-  /** Null without TLS. */
+  /** The TLS peer: whether it is authorized, its certificate's subject, issuer, serial, validity, fingerprint; protocol and cipher. Null without TLS. */
   readonly tls: TlsIdentity | null;
   #requests = 0;
 

@@ -5,6 +5,7 @@
 export type WarrenErrorCode =
   | 'misuse'
   | 'connect-failed'
+  | 'tls-failed'
   | 'connect-timeout'
   | 'queue-timeout'
   | 'headers-timeout'

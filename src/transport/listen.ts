@@ -1,0 +1,43 @@
+// Listening: a net or TLS server on an Address, handing each accepted connection to
+// `accept` once it is ready (after the handshake for TLS). The server side's only
+// node:net / node:tls code.
+
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { boundAddress, listenOptions, type Address } from './address.js';
+import { identityOf, serverContextOptions, type ServerTlsOptions, type TlsIdentity } from './tls.js';
+
+export type { Socket };
+
+export class Listener {
+  readonly #server: NetServer;
+  readonly #address: Address;
+
+  constructor(address: Address, tls: ServerTlsOptions | null, accept: (socket: Socket, tls: TlsIdentity | null) => void) {
+    this.#address = address;
+    this.#server = tls === null
+      ? createServer({ allowHalfOpen: true, noDelay: true }, (socket) => accept(socket, null))
+      : createTlsServer({ ...serverContextOptions(tls), allowHalfOpen: true }, (socket: TLSSocket) => accept(socket, identityOf(socket)));
+    // A failed handshake (no certificate, another CA, an old protocol) is the peer's problem, not ours.
+    this.#server.on('tlsClientError', () => {});
+  }
+
+  get listening(): boolean {
+    return this.#server.listening;
+  }
+
+  /** Binds; resolves with the bound address in the form it was given. */
+  listen(): Promise<Address> {
+    return new Promise<Address>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(listenOptions(this.#address), () => {
+        this.#server.off('error', reject);
+        resolve(boundAddress(this.#server, this.#address));
+      });
+    });
+  }
+
+  close(done: () => void): void {
+    this.#server.close(() => done());
+  }
+}
