@@ -72,7 +72,11 @@ export class ClientConnection implements Timed, Sink {
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => this.#wakeDrain());
-    socket.on('error', (error) => this.#fail(new WarrenError('connection-closed', `the connection failed: ${error.message}`, { cause: error })));
+    socket.on('error', (error: Error & { code?: string }) => {
+      // TLS 1.3 refuses a client certificate after the client thinks the handshake is done.
+      const tls = /alert|certificate/i.test(error.message) || (error.code ?? '').startsWith('ERR_SSL');
+      this.#fail(new WarrenError(tls ? 'tls-failed' : 'connection-closed', `the connection failed: ${error.message}`, { cause: error }));
+    });
     socket.on('close', () => this.#onClose());
     host.track(this);
   }
@@ -488,7 +492,8 @@ function asRequestError(error: unknown, sent: boolean): RequestError {
     const who = error.side === 'remote' ? 'the server broke HTTP/1.1' : 'the request is not valid HTTP/1.1';
     return new RequestError(error.code, `${who}: ${error.message}`, error.side === 'local' ? false : sent, { cause: error });
   }
-  if (error instanceof WarrenError) return new RequestError(error.code, error.message, error.code === 'misuse' ? false : sent, { cause: error });
+  // A refused handshake means the server read no request.
+  if (error instanceof WarrenError) return new RequestError(error.code, error.message, error.code === 'misuse' || error.code === 'tls-failed' ? false : sent, { cause: error });
   return new RequestError('connection-closed', error instanceof Error ? error.message : String(error), sent, { cause: error });
 }
 

@@ -117,7 +117,7 @@ export function clientContextOptions(t: ClientTlsOptions, host: string | null): 
     // SNI carries names, never IP addresses (RFC 6066 §3).
     servername: name !== null && !isIpLiteral(name) ? name : undefined,
     rejectUnauthorized: true,
-    checkServerIdentity: verify ? undefined : () => undefined,
+    ...(verify ? {} : { checkServerIdentity: () => undefined }),
     ...(verify && name !== null && isIpLiteral(name) ? { host: name } : {}),
     minVersion: t.minVersion ?? 'TLSv1.2',
     ciphers: CIPHERS,
