@@ -6,3 +6,16 @@ export * from './client/index.js';
 export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';
 export { checkAddress, parseCliAddress, formatCliAddress, describeAddress, type Address } from './transport/address.js';
+export type { ServerTlsOptions, ClientTlsOptions } from './transport/tls.js';
+export {
+  createCA,
+  loadCA,
+  writePem,
+  initPkiDir,
+  issueFromDir,
+  type CertificateAuthority,
+  type IssuedCertificate,
+  type IssueOptions,
+  type CAOptions,
+  type KeyType,
+} from './transport/pki.js';
