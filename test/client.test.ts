@@ -1,6 +1,7 @@
 // The client's shared suite: the warren client against a warren server over every
-// transport (Unix, abstract, IPv4, IPv6). An echo app tells what the server received, so
-// each test checks both what the client sent and what it read back.
+// transport (Unix, abstract, IPv4, IPv6, TLS over IPv4 and over Unix). An echo app tells
+// what the server received, so each test checks both what the client sent and what it
+// read back.
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,13 +84,15 @@ const kinds: App = (_session, request) => {
 };
 
 async function serve(transport: Transport, app: App, options: ServerOptions = {}): Promise<Server> {
-  const server = new Server(transport.address(), app, { onError: () => {}, ...options });
+  const tls = transport.serverTls?.();
+  const server = new Server(transport.address(), app, { onError: () => {}, ...(tls === undefined ? {} : { tls }), ...options });
   await server.listen();
   return server;
 }
 
-async function open(server: Server, options?: ClientOptions): Promise<ClientConnection> {
-  return new Client(server.address, options).connect();
+/** A connection to the server, with the transport's client options (TLS, and Host over TLS on Unix) under the test's own. */
+async function openOver(transport: Transport, server: Server, options?: ClientOptions): Promise<ClientConnection> {
+  return new Client(server.address, { ...transport.clientOptions(), ...options }).connect();
 }
 
 async function echoed(response: { status: number; body: Body | ChunkedBody | null }): Promise<Record<string, unknown>> {
@@ -140,6 +143,7 @@ for (const transport of TRANSPORTS) {
         await fn();
       });
     };
+    const open = (server: Server, options?: ClientOptions): Promise<ClientConnection> => openOver(transport, server, options);
 
     run('GET, HEAD and DELETE: no body, no framing fields, one connection', async () => {
       const server = await serve(transport, echo);
@@ -379,6 +383,9 @@ for (const transport of TRANSPORTS) {
       const { host } = await echoed(await plain.get('/'));
       if (transport.local) {
         assert.equal(host, null);
+      } else if (typeof server.address === 'string') {
+        // TLS over a Unix socket: the transport's client options give host, since the server requires one.
+        assert.equal(host, transport.clientOptions().host);
       } else {
         const [name, port] = server.address as readonly [string, number];
         assert.equal(host, transport.name === 'ipv6' ? `[${name}]:${port}` : `${name}:${port}`);
@@ -444,7 +451,7 @@ for (const transport of TRANSPORTS) {
 
     run('connect() to an address where nothing listens: connect-failed, not sent', async () => {
       const address = await deadAddress(transport);
-      await assert.rejects(new Client(address, { connectTimeout: 2000 }).connect(), (error: unknown) => {
+      await assert.rejects(new Client(address, { ...transport.clientOptions(), connectTimeout: 2000 }).connect(), (error: unknown) => {
         assert.ok(error instanceof RequestError, String(error));
         assert.equal(error.code, 'connect-failed');
         assert.equal(error.sent, false);

@@ -1,9 +1,10 @@
 // The server's shared suite: the same checks over every transport (Unix, abstract, IPv4,
-// IPv6), with a raw-socket client so each test sees exactly what went over the wire.
+// IPv6, TLS over IPv4 and over Unix), with a raw-socket client so each test sees exactly
+// what went over the wire (the cleartext, over TLS).
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, ChunkedBodyIter, BodyIter, type App, type ServerOptions } from '../src/index.js';
+import { Server, ChunkedBodyIter, BodyIter, type Address, type App, type ServerOptions } from '../src/index.js';
 import { RawClient, header } from './lib/raw.js';
 import { TRANSPORTS, ipv6Unavailable, type Transport } from './lib/transports.js';
 
@@ -26,7 +27,8 @@ const reflect: App = async (_session, request) => {
 };
 
 async function serve(transport: Transport, app: App, options: ServerOptions = {}): Promise<Server> {
-  const server = new Server(transport.address(), app, { onError: () => {}, ...options });
+  const tls = transport.serverTls?.();
+  const server = new Server(transport.address(), app, { onError: () => {}, ...(tls === undefined ? {} : { tls }), ...options });
   await server.listen();
   return server;
 }
@@ -46,10 +48,12 @@ for (const transport of TRANSPORTS) {
         await fn();
       });
     };
+    /** A raw connection to the server, with the transport's client certificate over TLS. */
+    const connect = (address: Address): Promise<RawClient> => RawClient.connect(address, transport.clientTls?.());
 
     run('GET, 404, 405 and HEAD, keep-alive on one connection', async () => {
       const server = await serve(transport, hello);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET /example HTTP/1.1\r\n${host}\r\n`);
       const [ok] = await client.responses(['GET']);
       assert.equal(ok!.status, 200);
@@ -74,11 +78,12 @@ for (const transport of TRANSPORTS) {
         return { status: 200, body: `${session.requests} ${seen} ${Array.isArray(session.address) ? 'tcp' : 'local'}` };
       };
       const server = await serve(transport, app);
-      const a = await RawClient.connect(server.address);
+      const a = await connect(server.address);
       a.write(`GET / HTTP/1.1\r\n${host}\r\nGET / HTTP/1.1\r\n${host}\r\n`);
-      const kind = transport.local ? 'local' : 'tcp';
+      // The peer of a Unix socket is unnamed, TLS or not.
+      const kind = typeof server.address === 'string' ? 'local' : 'tcp';
       assert.deepEqual((await a.responses(['GET', 'GET'])).map((r) => r.body), [`1 1 ${kind}`, `2 2 ${kind}`]);
-      const b = await RawClient.connect(server.address);
+      const b = await connect(server.address);
       b.write(`GET / HTTP/1.1\r\n${host}\r\n`);
       assert.deepEqual((await b.responses(['GET'])).map((r) => r.body), [`1 1 ${kind}`]);
       a.close();
@@ -88,7 +93,7 @@ for (const transport of TRANSPORTS) {
 
     run('pipelined requests are answered in order', async () => {
       const server = await serve(transport, reflect);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       let burst = '';
       for (let i = 0; i < 20; i++) burst += `POST /${i} HTTP/1.1\r\n${host}Content-Length: ${String(i).length}\r\n\r\n${i}`;
       client.write(burst);
@@ -100,7 +105,7 @@ for (const transport of TRANSPORTS) {
 
     run('a chunked upload gives every extension and the trailers', async () => {
       const server = await serve(transport, reflect);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`POST / HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n5;a=b;c="d \\"e\\""\r\nhello\r\n1\r\n!\r\n0;end\r\nX-Sum: 6\r\n\r\n`);
       const [response] = await client.responses(['POST']);
       assert.deepEqual(JSON.parse(response!.body), {
@@ -118,7 +123,7 @@ for (const transport of TRANSPORTS) {
           ? { status: 200, body: new ChunkedBodyIter([{ data: 'ab', extensions: [['i', '1']] }, { data: Buffer.from('c') }, { trailers: [['T', 'x']], extensions: [['z', null]] }]) }
           : { status: 200, body: new BodyIter((async function* () { yield 'ab'; yield Buffer.from('c'); })(), 3) };
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET /chunked HTTP/1.1\r\n${host}\r\nGET /fixed HTTP/1.1\r\n${host}\r\n`);
       const [chunked, fixed] = await client.responses(['GET', 'GET']);
       assert.equal(header(chunked!, 'transfer-encoding'), 'chunked');
@@ -134,7 +139,7 @@ for (const transport of TRANSPORTS) {
     run('an incoming body passed straight back out keeps its framing, extensions and trailers', async () => {
       const app: App = (_s, request) => ({ status: 200, body: request.body });
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`PUT / HTTP/1.1\r\n${host}Content-Length: 5\r\n\r\nfixed`);
       client.write(`PUT / HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n3;k=v\r\nabc\r\n2\r\nde\r\n0;fin="a b"\r\nT: 1\r\n\r\n`);
       const [fixed, chunked] = await client.responses(['PUT', 'PUT']);
@@ -147,7 +152,7 @@ for (const transport of TRANSPORTS) {
 
     run('a head that arrives one byte at a time', async () => {
       const server = await serve(transport, hello);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       for (const byte of Buffer.from(`GET /example HTTP/1.1\r\n${host}\r\n`)) {
         client.write(Buffer.from([byte]));
         await new Promise((resolve) => setImmediate(resolve));
@@ -167,7 +172,7 @@ for (const transport of TRANSPORTS) {
         body: new BodyIter((function* () { for (let i = 0; i < pieces; i++) { produced += piece.length; yield piece; } })(), piece.length * pieces),
       });
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.socket.pause();
       client.write(`GET / HTTP/1.1\r\n${host}\r\n`);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -182,7 +187,7 @@ for (const transport of TRANSPORTS) {
     run('HTTP/1.0 is answered in HTTP/1.0 and closed; a chunked body goes to the close', async () => {
       const app: App = () => ({ status: 200, body: new ChunkedBodyIter([{ data: 'one' }, { data: 'two', extensions: [['x', null]] }]) });
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write('GET / HTTP/1.0\r\n\r\n');
       await client.closed();
       assert.equal(client.text, 'HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nonetwo');
@@ -191,7 +196,7 @@ for (const transport of TRANSPORTS) {
 
     run('Expect: 100-continue gets a 100 when the app reads the body', async () => {
       const server = await serve(transport, reflect);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`PUT / HTTP/1.1\r\n${host}Expect: 100-continue\r\nContent-Length: 4\r\n\r\n`);
       await client.until(() => client.text.startsWith('HTTP/1.1 100 Continue\r\n\r\n'), 5000, '100 Continue');
       client.write('data');
@@ -204,7 +209,7 @@ for (const transport of TRANSPORTS) {
 
     run('an unread body is drained and the connection goes on', async () => {
       const server = await serve(transport, hello);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET /example HTTP/1.1\r\n${host}Content-Length: 5\r\n\r\nxxxxxGET /example HTTP/1.1\r\n${host}\r\n`);
       const responses = await client.responses(['GET', 'GET']);
       assert.deepEqual(responses.map((r) => r.status), [200, 200]);
@@ -214,7 +219,7 @@ for (const transport of TRANSPORTS) {
 
     run('an early answer to a large upload: the connection ends, the peer may go on sending, close() resolves', async () => {
       const server = await serve(transport, hello, { drainBytes: 1024 });
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`POST /x HTTP/1.1\r\n${host}Content-Length: ${4 * 1024 * 1024}\r\n\r\n`);
       client.write(Buffer.alloc(4 * 1024 * 1024, 0x61));
       await client.until(() => client.text.startsWith('HTTP/1.1 405 '), 5000, 'the 405');
@@ -238,7 +243,7 @@ for (const transport of TRANSPORTS) {
         [`POST / HTTP/1.1\r\n${host}Content-Length: 99999999999\r\n\r\n`, 413],
       ];
       for (const [input, status] of cases) {
-        const client = await RawClient.connect(server.address);
+        const client = await connect(server.address);
         client.write(input);
         await client.closed();
         assert.match(client.text, new RegExp(`^HTTP/1.1 ${status} `), JSON.stringify(input.slice(0, 60)));
@@ -249,7 +254,7 @@ for (const transport of TRANSPORTS) {
 
     run('Host is required over TCP, not over Unix sockets', async () => {
       const server = await serve(transport, hello);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write('GET /example HTTP/1.1\r\n\r\n');
       if (transport.local) {
         const [response] = await client.responses(['GET']);
@@ -270,7 +275,7 @@ for (const transport of TRANSPORTS) {
       };
       const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) } as ServerOptions);
       for (const path of ['/throw', '/inject']) {
-        const client = await RawClient.connect(server.address);
+        const client = await connect(server.address);
         client.write(`GET ${path} HTTP/1.1\r\n${host}\r\n`);
         await client.closed();
         assert.match(client.text, /^HTTP\/1.1 500 Internal Server Error\r\n/);
@@ -283,7 +288,7 @@ for (const transport of TRANSPORTS) {
     run('framing headers that contradict the body are a 500', async () => {
       const app: App = () => ({ status: 200, headers: { 'content-length': '99' }, body: 'short' });
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET / HTTP/1.1\r\n${host}\r\n`);
       await client.closed();
       assert.match(client.text, /^HTTP\/1.1 500 /);
@@ -292,11 +297,11 @@ for (const transport of TRANSPORTS) {
 
     run('a body larger than maxBodyBytes is 413, also when chunked', async () => {
       const server = await serve(transport, reflect, { maxBodyBytes: 10 });
-      const fixed = await RawClient.connect(server.address);
+      const fixed = await connect(server.address);
       fixed.write(`POST / HTTP/1.1\r\n${host}Content-Length: 11\r\n\r\n`);
       await fixed.closed();
       assert.match(fixed.text, /^HTTP\/1.1 413 /);
-      const chunked = await RawClient.connect(server.address);
+      const chunked = await connect(server.address);
       chunked.write(`POST / HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n`);
       await chunked.closed();
       assert.match(chunked.text, /^HTTP\/1.1 413 /);
@@ -305,7 +310,7 @@ for (const transport of TRANSPORTS) {
 
     run('maxRequestsPerConnection closes after the last one', async () => {
       const server = await serve(transport, hello, { maxRequestsPerConnection: 2 });
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET /example HTTP/1.1\r\n${host}\r\nGET /example HTTP/1.1\r\n${host}\r\nGET /example HTTP/1.1\r\n${host}\r\n`);
       const [first, second] = await client.responses(['GET', 'GET']);
       assert.equal(header(first!, 'connection'), undefined);
@@ -316,7 +321,7 @@ for (const transport of TRANSPORTS) {
 
     run('a slow head is cut by the head timeout with 408', async () => {
       const server = await serve(transport, hello, { headTimeout: 150 });
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write('GET /example HTTP/1.1\r\nHost:');
       const started = Date.now();
       await client.closed(3000);
@@ -327,7 +332,7 @@ for (const transport of TRANSPORTS) {
 
     run('an idle keep-alive connection is closed after keepAliveTimeout', async () => {
       const server = await serve(transport, hello, { keepAliveTimeout: 100 });
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`GET /example HTTP/1.1\r\n${host}\r\n`);
       await client.responses(['GET']);
       await client.closed(3000);
@@ -336,7 +341,7 @@ for (const transport of TRANSPORTS) {
 
     run('a stalled body read ends with 408 after bodyTimeout', async () => {
       const server = await serve(transport, reflect, { bodyTimeout: 150 });
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       client.write(`POST / HTTP/1.1\r\n${host}Content-Length: 10\r\n\r\nabc`);
       await client.closed(3000);
       assert.match(client.text, /^HTTP\/1.1 408 /);
@@ -353,7 +358,7 @@ for (const transport of TRANSPORTS) {
         return { status: 200, body: String(body.length) };
       };
       const server = await serve(transport, app);
-      const client = await RawClient.connect(server.address);
+      const client = await connect(server.address);
       const piece = Buffer.alloc(64 * 1024, 0x61);
       const count = 128;
       for (let i = 0; i < count; i++) {
@@ -378,10 +383,10 @@ for (const transport of TRANSPORTS) {
         return { status: 200, body: 'done' };
       };
       const server = await serve(transport, app);
-      const idle = await RawClient.connect(server.address);
+      const idle = await connect(server.address);
       idle.write(`GET / HTTP/1.1\r\n${host}\r\n`);
       await idle.responses(['GET']);
-      const busy = await RawClient.connect(server.address);
+      const busy = await connect(server.address);
       busy.write(`GET /slow HTTP/1.1\r\n${host}\r\n`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const closing = server.close();
@@ -398,17 +403,17 @@ for (const transport of TRANSPORTS) {
     run('maxConnections answers 503; onConnect can refuse', async () => {
       const app: App = Object.assign(hello, {});
       const server = await serve(transport, app, { maxConnections: 1 });
-      const first = await RawClient.connect(server.address);
+      const first = await connect(server.address);
       first.write(`GET /example HTTP/1.1\r\n${host}\r\n`);
       await first.responses(['GET']);
-      const second = await RawClient.connect(server.address);
+      const second = await connect(server.address);
       await second.closed();
       assert.match(second.text, /^HTTP\/1.1 503 /);
       first.close();
       await server.close();
       const refusing: App = Object.assign((() => ({ status: 200 })) as App, { onConnect: () => false });
       const picky = await serve(transport, refusing);
-      const refused = await RawClient.connect(picky.address);
+      const refused = await connect(picky.address);
       await refused.closed();
       assert.equal(refused.text, '');
       await picky.close();

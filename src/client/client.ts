@@ -4,6 +4,7 @@
 
 import { addressKind, checkAddress, type Address } from '../transport/address.js';
 import { connectSocket } from '../transport/connect.js';
+import { clientContextOptions } from '../transport/tls.js';
 import { Deadlines, type Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
 import { ClientConnection, type ConnectionHost } from './connection.js';
@@ -19,7 +20,10 @@ export class Client implements ConnectionHost {
   constructor(address: Address, options?: ClientOptions) {
     this.address = checkAddress(address);
     this.options = resolveClientOptions(options);
-    this.host = this.options.host === undefined ? hostFor(this.address) : this.options.host;
+    const tls = this.options.tls;
+    // Over a Unix socket with TLS the certificate's name is the server's name: check it now, and send it as Host.
+    if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
+    this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const { connectTimeout, headersTimeout, bodyTimeout } = this.options;
     this.#deadlines = new Deadlines(Math.min(...[connectTimeout, headersTimeout, bodyTimeout].filter((t) => t > 0), 1000));
   }

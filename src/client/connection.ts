@@ -274,7 +274,7 @@ export class ClientConnection implements Timed, Sink {
       try {
         event = this.#conn.nextEvent();
       } catch (error) {
-        return this.#fail(this.#closedEarly(error) ? new WarrenError('connection-closed', 'the server closed the connection before responding') : error);
+        return this.#fail(this.#closedEarly(error) ? new WarrenError('connection-closed', this.#closedEarlyMessage()) : error);
       }
       if (event === 'need-data' || event === 'paused') {
         this.#socket.resume();
@@ -283,7 +283,7 @@ export class ClientConnection implements Timed, Sink {
       }
       const exchange = this.#inflight[0];
       if (event.type === 'connection-closed') {
-        if (exchange !== undefined) return this.#fail(new WarrenError('connection-closed', 'the server closed the connection before responding'));
+        if (exchange !== undefined) return this.#fail(new WarrenError('connection-closed', this.#closedEarlyMessage()));
         this.#mustClose = true;
         this.#socket.end();
         return;
@@ -328,6 +328,13 @@ export class ClientConnection implements Timed, Sink {
   #closedEarly(error: unknown): boolean {
     const exchange = this.#inflight[0];
     return error instanceof ProtocolError && error.code === 'incomplete-message' && exchange !== undefined && !exchange.answered && this.#conn.bufferedBytes === 0;
+  }
+
+  #closedEarlyMessage(): string {
+    // A TLS server that refuses a client certificate after the handshake closes without a word.
+    return this.#responses === 0 && 'encrypted' in this.#socket
+      ? 'the server closed the connection right after the TLS handshake, before responding: was the client certificate refused?'
+      : 'the server closed the connection before responding';
   }
 
   /** The exchange at the head of the line has its whole response. */
@@ -383,7 +390,7 @@ export class ClientConnection implements Timed, Sink {
     const failure = this.#failure;
     this.#disarm();
     for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
-      if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent, { cause: failure.cause ?? error }));
+      if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent && failure.sent, { cause: failure.cause ?? error }));
     }
     if (this.#reading !== null) {
       const bodyFailure = new RequestError(failure.code, failure.message, true, { cause: failure.cause ?? error });

@@ -7,6 +7,7 @@
 import { checkAddress, type Address } from '../transport/address.js';
 import type { OutgoingBody } from '../transport/body.js';
 import { connectSocket } from '../transport/connect.js';
+import { clientContextOptions } from '../transport/tls.js';
 import { Deadlines, type Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
 import type { HeadersInit } from '../transport/outgoing.js';
@@ -66,7 +67,10 @@ export class Pool implements ConnectionHost {
     const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits', 'tls'], 'Pool option');
     if ((extra['maxConnections'] as number) < 1) throw new TypeError('Pool option maxConnections must be at least 1');
     this.options = Object.freeze({ ...extra, ...resolved }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
-    this.host = this.options.host === undefined ? hostFor(this.address) : this.options.host;
+    const tls = this.options.tls;
+    // Over a Unix socket with TLS the certificate's name is the server's name: check it now, and send it as Host.
+    if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
+    this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const o = this.options;
     this.#deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));
     const pool = this;

@@ -17,9 +17,13 @@ export class Listener {
     this.#address = address;
     this.#server = tls === null
       ? createServer({ allowHalfOpen: true, noDelay: true }, (socket) => accept(socket, null))
-      : createTlsServer({ ...serverContextOptions(tls), allowHalfOpen: true }, (socket: TLSSocket) => accept(socket, identityOf(socket)));
-    // A failed handshake (no certificate, another CA, an old protocol) is the peer's problem, not ours.
-    this.#server.on('tlsClientError', () => {});
+      : // Half-open only once the handshake is done: a peer that gives up during it must not leave a socket behind.
+        createTlsServer(serverContextOptions(tls), (socket: TLSSocket) => {
+          socket.allowHalfOpen = true;
+          accept(socket, identityOf(socket));
+        });
+    // A failed handshake (no certificate, another CA, an old protocol) is the peer's problem: drop it.
+    this.#server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
   }
 
   get listening(): boolean {

@@ -2,8 +2,20 @@
 // responses with the protocol core in the client role, so a test sees what was on the wire.
 
 import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { Connection } from '../../src/protocol/index.js';
 import { connectOptions, type Address } from '../../src/transport/address.js';
+import type { ClientTlsOptions } from '../../src/transport/tls.js';
+
+/**
+ * TLS for a raw client, with the Client's meaning (the server is verified against `ca`, by
+ * `servername` or else the address's host, unless verifyHostname is false), plus knobs a
+ * warren Client does not have, for tests of what the server refuses.
+ */
+export interface RawTlsOptions extends ClientTlsOptions {
+  readonly maxVersion?: SecureVersion;
+  readonly ciphers?: string;
+}
 
 export interface RawResponse {
   status: number;
@@ -43,10 +55,31 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
-  static async connect(address: Address): Promise<RawClient> {
-    const socket = netConnect(connectOptions(address));
+  /** A plain connection, or with `tls` one whose handshake is done (node:tls, not warren's transport). */
+  static async connect(address: Address, tls?: RawTlsOptions): Promise<RawClient> {
+    let socket: Socket;
+    if (tls === undefined) {
+      socket = netConnect(connectOptions(address));
+    } else {
+      const host = typeof address === 'string' ? null : address[0];
+      const name = tls.servername ?? host ?? 'localhost';
+      const ip = /^[0-9.]+$/.test(name) || name.includes(':');
+      socket = tlsConnect({
+        ...connectOptions(address),
+        ca: tls.ca as string | string[] | undefined,
+        cert: tls.cert as string | undefined,
+        key: tls.key as string | undefined,
+        // SNI carries names only; the certificate is checked against `host` for an IP.
+        servername: ip ? undefined : name,
+        ...(ip ? { host: name } : {}),
+        ...(tls.verifyHostname === false ? { checkServerIdentity: () => undefined } : {}),
+        minVersion: tls.minVersion,
+        maxVersion: tls.maxVersion,
+        ciphers: tls.ciphers,
+      });
+    }
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
+      socket.once(tls === undefined ? 'connect' : 'secureConnect', resolve);
       socket.once('error', reject);
     });
     return new RawClient(socket);
