@@ -182,4 +182,16 @@ describe('examples', () => {
     assert.match(run.stdout, new RegExp(`^chunked +: server read 8388608 bytes in \\d+ pieces, sha256 ${hash} matches`, 'm'));
     assert.match(run.stdout, new RegExp(`^Content-Length: server read 8388608 bytes in \\d+ pieces, sha256 ${hash} matches`, 'm'));
   });
+
+  it('mutual-tls: the listed device is greeted by CN, the unlisted one is 403, other CAs and no certificate are refused', async () => {
+    const { mutualTlsApp } = await import('../examples/mutual-tls.js');
+    assert.equal(typeof mutualTlsApp([]), 'function');
+    const run = await runExample('mutual-tls');
+    assertClean(run);
+    assert.match(run.stdout, /^device-a: serving https:\/\/127\.0\.0\.1:\d+\//m);
+    assert.match(run.stdout, /^device-b \(on the list\): +GET \/ -> 200 hello, device-b$/m);
+    assert.match(run.stdout, /^device-c \(same CA, not listed\): +GET \/ -> 403 /m);
+    assert.match(run.stdout, /^device-d \(another CA\): +GET \/ -> refused: (tls-failed|connection-closed)$/m);
+    assert.match(run.stdout, /^device-e \(no certificate\): +GET \/ -> refused: tls-failed$/m);
+  });
 });

@@ -1,10 +1,12 @@
 // The echo app behind `warren echo`: it answers every request with JSON describing what
 // the server parsed, so a person (or a test) can see exactly what arrived: the field lines
 // with their names as received, the body, and for a chunked body each chunk's size and
-// extensions (the last chunk too) and the trailers.
+// extensions (the last chunk too) and the trailers. Over TLS it also tells how the
+// connection was secured and which certificate, if any, the client presented.
 
 import type { App } from '../server/app.js';
 import type { ServerRequest } from '../server/request.js';
+import type { TlsIdentity } from '../transport/tls.js';
 import { ChunkedBody } from '../transport/body.js';
 
 export interface EchoChunk {
@@ -25,6 +27,29 @@ export interface EchoReport {
   readonly chunks?: EchoChunk[];
   /** Only for a chunked body: the trailer section, [] when empty. */
   readonly trailers?: [name: string, value: string][];
+  /** Only over TLS: the connection's protocol and cipher, and the client's certificate. */
+  readonly tls?: EchoTls;
+}
+
+/** The TLS part of an EchoReport. */
+export interface EchoTls {
+  /** The client presented a certificate the server's CA signed. */
+  readonly authorized: boolean;
+  readonly protocol: string | null;
+  readonly cipher: string;
+  /** The client's certificate, or null when it presented none. */
+  readonly peer: { readonly subject: Readonly<Record<string, string>>; readonly fingerprint256: string } | null;
+}
+
+/** What the echo tells of a TLS connection. */
+export function describeTls(tls: TlsIdentity): EchoTls {
+  const cert = tls.certificate;
+  return {
+    authorized: tls.authorized,
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    peer: cert === null ? null : { subject: cert.subject, fingerprint256: cert.fingerprint256 },
+  };
 }
 
 /** Reads the whole request (body included) and describes it. */
@@ -52,9 +77,10 @@ export async function describeRequest(request: ServerRequest): Promise<EchoRepor
   return { ...base, body: base64(Buffer.concat(parts)), chunks, trailers };
 }
 
-/** Answers every request with 200 and the JSON of describeRequest(), one line. */
-export const echoApp: App = async (_session, request) => {
-  const report = await describeRequest(request);
+/** Answers every request with 200 and the JSON of describeRequest(), one line; over TLS with `tls` too. */
+export const echoApp: App = async (session, request) => {
+  const described = await describeRequest(request);
+  const report: EchoReport = session.tls === null ? described : { ...described, tls: describeTls(session.tls) };
   return {
     status: 200,
     headers: { 'Content-Type': 'application/json' },

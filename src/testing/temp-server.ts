@@ -8,6 +8,10 @@ import { unlink } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ServerOptions } from '../server/index.js';
+import type { ServerTlsOptions } from '../transport/tls.js';
+
+/** Server options that travel to the child as JSON: no onError hook; tls with PEM text. */
+export type TempServerOptions = ServerOptions & { readonly tls?: ServerTlsOptions };
 import { checkAddress, describeAddress, type Address } from '../transport/address.js';
 
 /** What can cross to the child: JSON. An object property that is undefined is left out, as JSON does. */
@@ -29,7 +33,7 @@ export interface TempServerSpec {
   /** Arguments for the builder; JSON only. Default []. */
   readonly args?: readonly JsonValue[];
   /** Options for `new Server(address, app, options)` in the child; JSON only (no onError hook). */
-  readonly options?: ServerOptions;
+  readonly options?: TempServerOptions;
   /** How long start waits for the child to report; then it kills the child and rejects. Default 10 s. */
   readonly startTimeout?: number;
   /** How long close() waits for a graceful exit before SIGKILL. Default 5 s. */
@@ -55,7 +59,7 @@ export interface StartSpec {
   readonly module: string;
   readonly exportName: string;
   readonly args: readonly JsonValue[];
-  readonly options: ServerOptions | null;
+  readonly options: TempServerOptions | null;
 }
 
 /** @internal Parent to child. */
