@@ -1,0 +1,97 @@
+// Keeps the benchmark suite from rotting: its quick mode runs as a child process against
+// real server children, every pair's first exchange is checked by the harness, and it must
+// print the machine, a table per workload, the ratios and the idle memory, and write its
+// JSON report. The numbers themselves are not checked: the quick mode is too short for them.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// This file runs as dist/test/bench-suite.test.js; the suite is dist/bench/suite/main.js.
+const SUITE = fileURLToPath(new URL('../bench/suite/main.js', import.meta.url));
+const CHART = fileURLToPath(new URL('../bench/suite/chart.js', import.meta.url));
+
+interface Report {
+  bench: string;
+  mode: string;
+  plan: { runs: number };
+  machine: { cpu: string; cores: number; node: string };
+  workloads: { id: string; variant: string; unit: string; results: { pair: string; median: number; min: number; max: number; runs: number[] }[] }[];
+  ratios: { workload: string; name: string; value: number }[];
+  memory: { connections: number; requested: number; servers: { server: string; connections: number; rssBeforeKiB: number; rssAfterKiB: number }[] };
+  skipped: { what: string; reason: string }[];
+}
+
+test('bench suite --quick runs every workload and writes its JSON', { timeout: 130_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-bench-suite-'));
+  try {
+    const json = join(dir, 'results.json');
+    const child = spawnSync(process.execPath, [SUITE, '--quick', '--json', json], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(child.error, undefined, String(child.error));
+    assert.equal(child.status, 0, `exit ${child.status}\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`);
+    const out = child.stdout;
+    assert.match(out, /^machine: .+, \d+ cores, node v\d+/m);
+    for (const id of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6']) assert.match(out, new RegExp(`^${id} \\[[^\\]]+\\] .+$`, 'm'), `no table for ${id}`);
+    assert.match(out, /^ {2}pair +median +min +max +unit$/m);
+    assert.match(out, /^ {2}warren -> warren +[\d,]+ +[\d,]+ +[\d,]+ +round trips\/s/m);
+    assert.match(out, /^ratio W1 unix +warren<->warren \/ raw limit +\d+\.\d\d$/m);
+    assert.match(out, /^ratio W1 unix +warren<->warren \/ node:http<->node:http +\d+\.\d\d$/m);
+    assert.match(out, /^ratio W3 unix +warren pipelined \/ W1 warren<->warren sequential +\d+\.\d\d$/m);
+    assert.match(out, /^ratio W6 100 conn +warren \/ node:http +\d+\.\d\d$/m);
+    assert.match(out, /^idle memory: [\d,]+ keep-alive connections/m);
+    assert.match(out, /^ {2}warren +[\d.]+ MiB +[\d.]+ MiB/m);
+    assert.match(out, /^ {2}node:http +[\d.]+ MiB +[\d.]+ MiB/m);
+
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    assert.equal(report.bench, 'suite');
+    assert.equal(report.mode, 'quick');
+    assert.equal(report.machine.node, process.version);
+    assert.ok(report.machine.cores > 0);
+    const keys = report.workloads.map((w) => `${w.id} ${w.variant}`);
+    for (const key of ['W1 unix', 'W1 127.0.0.1', 'W2 unix', 'W2 127.0.0.1', 'W3 unix', 'W4 unix', 'W5 unix', 'W6 1 conn', 'W6 10 conn', 'W6 100 conn']) {
+      assert.ok(keys.includes(key), `no ${key} in ${keys.join(', ')}`);
+    }
+    // ::1 is measured, or skipped with a reason.
+    assert.ok(keys.includes('W1 ::1') || report.skipped.some((s) => s.what.includes('::1') && s.reason !== ''));
+    for (const w of report.workloads) {
+      assert.ok(w.results.length >= 3, `${w.id} ${w.variant}: ${w.results.length} pairs`);
+      for (const r of w.results) {
+        const where = `${w.id} ${w.variant} ${r.pair}`;
+        assert.equal(r.runs.length, report.plan.runs, `${where}: runs`);
+        assert.ok(r.min > 0 && r.min <= r.median && r.median <= r.max, `${where}: min ${r.min} median ${r.median} max ${r.max}`);
+      }
+    }
+    assert.ok(report.ratios.length > 20);
+    for (const r of report.ratios) assert.ok(Number.isFinite(r.value) && r.value > 0, `${r.workload} ${r.name}: ${r.value}`);
+    assert.equal(report.memory.requested, 1000);
+    assert.deepEqual(
+      report.memory.servers.map((s) => s.server),
+      ['warren', 'node:http'],
+    );
+    for (const s of report.memory.servers) {
+      assert.ok(s.connections > 0 && s.connections <= 1000);
+      assert.ok(s.rssBeforeKiB > 0 && s.rssAfterKiB > 0, `${s.server}: RSS`);
+    }
+
+    // The chart script takes that JSON.
+    const svg = join(dir, 'chart.svg');
+    const chart = spawnSync(process.execPath, [CHART, json, svg], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(chart.status, 0, chart.stderr);
+    const text = readFileSync(svg, 'utf8');
+    assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(text, /warren → warren/);
+    assert.match(text, /<\/svg>\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench suite refuses an unknown argument', () => {
+  const child = spawnSync(process.execPath, [SUITE, '--nope'], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(child.status, 2);
+  assert.match(child.stderr, /usage:/);
+});
