@@ -294,6 +294,11 @@ export class HeadParser {
 
 /** Content-Length = 1*DIGIT; a list of identical values is one value (RFC 9110 §8.6). */
 function parseContentLength(value: string, maxDigits: number): number {
+  // The common case, one plain number, without splitting.
+  if (value.length <= maxDigits && /^[0-9]+$/.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) return n;
+  }
   let length = -1;
   for (const member of value.split(',')) {
     const digits = member.trim();
