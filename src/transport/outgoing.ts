@@ -35,8 +35,8 @@ export function writeChunks(socket: Socket, chunks: readonly Uint8Array[], what:
   return ok;
 }
 
-/** Chunks up to this many bytes in all are copied into one write: a small copy is cheaper than a syscall, a large one is not. */
-const JOIN_BYTES = 8192;
+/** Chunks up to this many bytes in all are copied into one write (a copy is cheaper than a syscall). */
+const JOIN_BYTES = 65536;
 
 /** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
 export interface Sink {
