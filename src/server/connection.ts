@@ -9,6 +9,7 @@ import {
   Connection,
   ProtocolError,
   reasonPhrase,
+  responseHasBody,
   type DataEvent,
   type EndOfMessageEvent,
   type HttpVersion,
@@ -200,8 +201,8 @@ export class ServerConnection implements Timed, Sink {
       }
       const source = this.#source!;
       const status = response.status;
-      const bodiless = source.method === 'HEAD' || status === 204 || status === 304;
-      const prepared = prepare(response.headers, response.body, source.version !== '1.0', !bodiless);
+      // RFC 9112 §6.3 decides, in the core; a CONNECT answer switches protocols and sends no framing.
+      const prepared = prepare(response.headers, response.body, source.version !== '1.0', responseHasBody(source.method, status));
       plan = prepared.plan;
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
       if (this.#conn.expectingContinue) this.#closeAfter = true;
