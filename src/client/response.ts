@@ -4,7 +4,7 @@
 
 import type { Fields, HttpVersion } from '../protocol/index.js';
 import type { Body, ChunkedBody } from '../transport/body.js';
-import { endToEndHeaders, type HeaderMap } from '../server/request.js';
+import { endToEndHeaders, type HeaderMap } from '../transport/headers.js';
 
 export class ClientResponse {
   readonly status: number;

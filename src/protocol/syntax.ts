@@ -23,9 +23,6 @@ export const AUTHORITY_FORM = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=
 /** Host = uri-host [ ":" port ] (RFC 9110 §7.2); empty when the target has no authority. */
 export const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
 
-/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). */
-export const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
-
 /** Trims SP and HTAB from both ends (OWS, RFC 9110 §5.6.3). */
 export function trimOws(text: string): string {
   let start = 0;

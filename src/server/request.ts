@@ -4,9 +4,9 @@
 
 import type { Fields, HttpVersion } from '../protocol/index.js';
 import type { Body, ChunkedBody } from '../transport/body.js';
+import { endToEndHeaders, type HeaderMap } from '../transport/headers.js';
 
-/** Header values by lowercase name; repeated fields combined (RFC 9110 §5.3), set-cookie kept as a list. */
-export type HeaderMap = Record<string, string> & { 'set-cookie'?: string[] };
+export type { HeaderMap };
 
 export class ServerRequest {
   readonly method: string;
@@ -55,27 +55,6 @@ export class ServerRequest {
     const path = `/${this.path.join('/')}`;
     return this.query === null ? path : `${path}?${this.query}`;
   }
-}
-
-/** Field values by lowercase name, combined per RFC 9110 §5.3 but set-cookie (a list); `skip` names to leave out. */
-export function headerMap(fields: Fields, skip?: ReadonlySet<string>): HeaderMap {
-  const map: Record<string, string | string[]> = Object.create(null);
-  for (const [name, value] of fields) {
-    if (skip?.has(name)) continue;
-    if (name === 'set-cookie') ((map[name] ??= []) as string[]).push(value);
-    else map[name] = map[name] === undefined ? value : `${map[name] as string}, ${value}`;
-  }
-  return map as HeaderMap;
-}
-
-/** Fields about one hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer'];
-
-/** The header map of a message without its hop-by-hop fields, those named by Connection included. */
-export function endToEndHeaders(fields: Fields): HeaderMap {
-  const hop = new Set(HOP_BY_HOP);
-  for (const value of fields.getAll('connection')) for (const option of value.split(',')) hop.add(option.trim().toLowerCase());
-  return headerMap(fields, hop);
 }
 
 /** Segments of an origin-form path; other forms (absolute, authority, *) route by their path too. */
