@@ -223,6 +223,18 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('a request body source that pauses after filling the socket goes on once the socket drained meanwhile', async () => {
+      // The write of the first piece asks for a drain; the drain comes while the source sleeps.
+      const piece = Buffer.alloc(256 * 1024, 0x63);
+      const server = await serve(transport, echo);
+      const conn = await open(server);
+      const body = new ChunkedBodyIter((async function* () { yield { data: piece }; await delay(100); yield { data: piece }; })());
+      const got = await echoed(await conn.put('/big', {}, body));
+      assert.equal((got['body'] as string).length, 2 * piece.length);
+      conn.close();
+      await server.close();
+    });
+
     run('an incoming body passed on as a request body keeps its length, or its chunks and trailers', async () => {
       const origin = await serve(transport, kinds);
       const server = await serve(transport, echo);

@@ -184,6 +184,22 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('a body source that pauses after filling the socket goes on once the socket drained meanwhile', async () => {
+      // The write of the first piece asks for a drain; the drain comes while the source sleeps.
+      const piece = Buffer.alloc(256 * 1024, 0x63);
+      const app: App = () => ({
+        status: 200,
+        body: new ChunkedBodyIter((async function* () { yield { data: piece }; await new Promise((resolve) => setTimeout(resolve, 100)); yield { data: piece }; })()),
+      });
+      const server = await serve(transport, app);
+      const client = await connect(server.address);
+      client.write(`GET / HTTP/1.1\r\n${host}\r\n`);
+      const [response] = await client.responses(['GET'], 5000);
+      assert.equal(response!.body.length, 2 * piece.length);
+      client.close();
+      await server.close();
+    });
+
     run('HTTP/1.0 is answered in HTTP/1.0 and closed; a chunked body goes to the close', async () => {
       const app: App = () => ({ status: 200, body: new ChunkedBodyIter([{ data: 'one' }, { data: 'two', extensions: [['x', null]] }]) });
       const server = await serve(transport, app);

@@ -292,6 +292,8 @@ export class ServerConnection implements Timed, Sink {
 
   drain(): Promise<void> {
     if (this.#socket.destroyed) return Promise.reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
+    // The buffer may have drained while the writer awaited its body: a 'drain' already past never comes again.
+    if (!this.#socket.writableNeedDrain) return Promise.resolve();
     this.#arm('body', this.#ctx.options.bodyTimeout);
     return new Promise((resolve, reject) => {
       this.#drainWaiters.push(() => {

@@ -36,7 +36,7 @@ export function writeChunks(socket: Socket, chunks: readonly Uint8Array[], what:
 }
 
 /** Chunks up to this many bytes in all are copied into one write (a copy is cheaper than a syscall). */
-const JOIN_BYTES = 65536;
+const JOIN_BYTES = 8192;
 
 /** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
 export interface Sink {

@@ -108,7 +108,7 @@ export class RawClient {
     while (!ready()) {
       if (this.#ended && !ready()) throw new Error(`the connection ended before ${what}; got ${JSON.stringify(this.#text)}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.#text)}`);
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${this.#text.length} chars: ${JSON.stringify(this.#text.length > 600 ? `${this.#text.slice(0, 300)}…${this.#text.slice(-300)}` : this.#text)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
