@@ -590,14 +590,19 @@ function gitCommit(): string | null {
 // ---------------------------------------------------------------------------------------
 // Main
 
-const USAGE = `usage: node dist/bench/suite/main.js [--quick] [--json FILE] [--keep-awake | --no-keep-awake]
+const USAGE = `usage: node dist/bench/suite/main.js [--quick] [--json FILE] [--only W1,W6,memory] [--keep-awake | --no-keep-awake]
   --quick          2 short runs per pair and 1,000 idle connections: a ~30 s smoke run (numbers are not meaningful)
   --json FILE      also write every result as JSON (for machines, and for npm run bench:chart)
+  --only LIST      run only these of W1-W6 and memory, comma-separated (to iterate on one workload)
   --keep-awake     run a nice-19 busy loop per CPU so that idle CPUs do not halt between round trips
                    (the default, except with --quick); --no-keep-awake: measure without`;
 
-function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null; keepAwake: boolean } {
+const PARTS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'memory'] as const;
+type Part = (typeof PARTS)[number];
+
+function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null; keepAwake: boolean; only: ReadonlySet<Part> } {
   let quick = false;
+  let only = new Set<Part>(PARTS);
   let json: string | null = null;
   let keepAwake: boolean | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -607,13 +612,18 @@ function parseArgs(argv: readonly string[]): { quick: boolean; json: string | nu
       const next = argv[++i];
       if (next === undefined || next.startsWith('--')) usage(2, '--json needs a file name');
       json = next;
+    } else if (arg === '--only') {
+      const list = (argv[++i] ?? '').split(',').filter((p) => p !== '');
+      const unknown = list.filter((p) => !(PARTS as readonly string[]).includes(p));
+      if (list.length === 0 || unknown.length > 0) usage(2, `--only takes a comma-separated list of ${PARTS.join(', ')}${unknown.length > 0 ? `; not ${unknown.join(', ')}` : ''}`);
+      only = new Set(list as Part[]);
     } else if (arg === '--no-keep-awake') keepAwake = false;
     else if (arg === '--keep-awake') keepAwake = true;
     else if (arg === '--help' || arg === '-h') usage(0);
     else usage(2, `unknown argument: ${arg}`);
   }
   // On by default for the measurements, off for the smoke run (which must not busy every CPU of a CI machine).
-  return { quick, json, keepAwake: keepAwake ?? !quick };
+  return { quick, json, keepAwake: keepAwake ?? !quick, only };
 }
 
 function usage(code: number, problem?: string): never {
@@ -687,35 +697,37 @@ async function main(): Promise<void> {
     }
     await Promise.all(starts);
 
-    for (const workload of workloads(transports)) {
+    for (const workload of workloads(transports).filter((w) => options.only.has(w.id as Part))) {
       const result = await measure(workload, servers, plan);
       results.push(result);
       printWorkload(result);
     }
-    for (const result of await measureConcurrency(servers, plan, wrk)) {
+    for (const result of options.only.has('W6') ? await measureConcurrency(servers, plan, wrk) : []) {
       results.push(result);
       printWorkload(result);
     }
     for (const server of servers.values()) await server.close();
     servers.clear();
 
-    const limit = fdLimit();
-    // Each side holds one descriptor per connection, plus its own few; keep a margin.
-    const fit = limit === null ? plan.idleConnections : Math.max(0, Math.min(plan.idleConnections, Math.floor(limit - 256)));
-    memoryNote =
-      `open file limit ${limit === null ? 'unknown' : limit === Infinity ? 'unlimited' : limit} per process` +
-      (fit < plan.idleConnections ? `: ${fit} connections instead of ${plan.idleConnections}, to fit` : `: ${fit} connections fit`);
-    console.log(`\nidle memory: ${fit.toLocaleString('en-US')} keep-alive connections over a Unix socket, opened 250 at a time from a child process, each after one GET /example; ${memoryNote}`);
-    if (fit > 0) {
-      memory = await measureMemory(dir, fit);
-      console.log(`  ${'server'.padEnd(12)}${'RSS before'.padStart(14)}${'RSS after'.padStart(14)}${'per conn'.padStart(12)}`);
-      for (const m of memory) {
-        console.log(
-          `  ${m.server.padEnd(12)}${`${(m.rssBeforeKiB / 1024).toFixed(1)} MiB`.padStart(14)}${`${(m.rssAfterKiB / 1024).toFixed(1)} MiB`.padStart(14)}${`${(m.perConnectionBytes / 1024).toFixed(1)} KiB`.padStart(12)}`,
-        );
+    if (options.only.has('memory')) {
+      const limit = fdLimit();
+      // Each side holds one descriptor per connection, plus its own few; keep a margin.
+      const fit = limit === null ? plan.idleConnections : Math.max(0, Math.min(plan.idleConnections, Math.floor(limit - 256)));
+      memoryNote =
+        `open file limit ${limit === null ? 'unknown' : limit === Infinity ? 'unlimited' : limit} per process` +
+        (fit < plan.idleConnections ? `: ${fit} connections instead of ${plan.idleConnections}, to fit` : `: ${fit} connections fit`);
+      console.log(`\nidle memory: ${fit.toLocaleString('en-US')} keep-alive connections over a Unix socket, opened 250 at a time from a child process, each after one GET /example; ${memoryNote}`);
+      if (fit > 0) {
+        memory = await measureMemory(dir, fit);
+        console.log(`  ${'server'.padEnd(12)}${'RSS before'.padStart(14)}${'RSS after'.padStart(14)}${'per conn'.padStart(12)}`);
+        for (const m of memory) {
+          console.log(
+            `  ${m.server.padEnd(12)}${`${(m.rssBeforeKiB / 1024).toFixed(1)} MiB`.padStart(14)}${`${(m.rssAfterKiB / 1024).toFixed(1)} MiB`.padStart(14)}${`${(m.perConnectionBytes / 1024).toFixed(1)} KiB`.padStart(12)}`,
+          );
+        }
+      } else {
+        skipped.push({ what: 'idle memory', reason: memoryNote });
       }
-    } else {
-      skipped.push({ what: 'idle memory', reason: memoryNote });
     }
   } finally {
     await Promise.all(spinners.map(stopChild));
