@@ -19,8 +19,10 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, type ChunkExtension, type ReceivedEvent, type SendEvent } from '../src/protocol/index.js';
+import { gitCommit } from './lib/git.js';
 import { LlhttpRequestParser } from './lib/llhttp.js';
 import { measureGroup, type Case, type Plan, type Summary } from './lib/measure.js';
+import { formatRate, isNoisy, tableHeader, tableRow, type Spread } from './lib/stats.js';
 
 // ---------------------------------------------------------------------------------------
 // Inputs
@@ -460,7 +462,7 @@ interface Result {
   readonly label: string;
   readonly opsPerSecond: Summary;
   /** Body MB/s (10^6 bytes of body per second), for body benchmarks. */
-  readonly mbPerSecond: { readonly median: number; readonly min: number; readonly max: number } | null;
+  readonly mbPerSecond: Spread | null;
 }
 
 interface BenchmarkResult {
@@ -498,44 +500,19 @@ function run(benchmark: Benchmark, plan: Plan): BenchmarkResult {
   };
 }
 
-function format(value: number, unit: 'req/s' | 'MB/s'): string {
-  return unit === 'MB/s'
-    ? value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
-    : Math.round(value).toLocaleString('en-US');
-}
-
 function printResult(result: BenchmarkResult): void {
   console.log(`\n${result.name}: ${result.description}`);
-  console.log(`  ${'implementation'.padEnd(26)}${'median'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}  unit`);
+  console.log(tableHeader('implementation'));
   for (const r of [...result.warren, result.llhttp]) {
-    const v = r.mbPerSecond ?? r.opsPerSecond;
-    const cells = [v.median, v.min, v.max].map((x) => format(x, result.unit).padStart(12)).join('');
-    const perMessage = r.mbPerSecond === null ? '' : `  (${format(r.opsPerSecond.median, 'req/s')} msg/s)`;
+    const perMessage = r.mbPerSecond === null ? '' : `  (${formatRate(r.opsPerSecond.median, 'req/s')} msg/s)`;
     const noisy = isNoisy(r.opsPerSecond) ? '  noisy' : '';
-    console.log(`  ${r.label.padEnd(26)}${cells}  ${result.unit}${perMessage}${noisy}`);
+    console.log(tableRow(r.label, r.mbPerSecond ?? r.opsPerSecond, result.unit, `${perMessage}${noisy}`));
   }
-}
-
-/** Rounds that spread by more than a quarter of the median: something else wanted the CPU. */
-function isNoisy(s: Summary): boolean {
-  return (s.max - s.min) / s.median > 0.25;
 }
 
 function ratioName(result: BenchmarkResult, index: number): string {
   // The headline (first) warren case gets the bare name; others say which: chrome-head[keep-alive+204].
   return index === 0 ? result.name : `${result.name}[${result.warren[index]!.label.replace(/^warren /, '').replace(/ /g, '')}]`;
-}
-
-/** The commit the bench ran on, '+dirty' when the tree had changes; null outside a git checkout. */
-function gitCommit(): string | null {
-  const git = (args: string[]): string | null => {
-    const child = spawnSync('git', args, { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8', timeout: 5000 });
-    return child.status === 0 ? child.stdout.trim() : null;
-  };
-  const head = git(['rev-parse', '--short', 'HEAD']);
-  if (head === null) return null;
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
-  return status === null || status === '' ? head : `${head}+dirty`;
 }
 
 /** Runs one benchmark in a fresh node process (same flags) and returns its result. */

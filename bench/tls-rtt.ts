@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { Client } from '../src/index.js';
 import { TempPKI, TempServer, type TempCredentials } from '../src/testing/index.js';
+import { median, spread } from './lib/stats.js';
 
 const quick = process.argv.includes('--quick');
 const ROUND_MS = quick ? 300 : 2000;
@@ -25,6 +26,17 @@ type Driver = {
   run: (ms: number) => Promise<number>;
   close: () => Promise<void>;
 };
+
+/** Both clients are timed by the same loop, so that only the client differs between pairs. */
+async function roundTripsPerSecond(get: (path: string) => Promise<unknown>, ms: number): Promise<number> {
+  let n = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await get('/example');
+    n++;
+  }
+  return n / (ms / 1000);
+}
 
 async function warrenClient(port: number, me: TempCredentials): Promise<Driver> {
   // The address is an IP: the server's certificate is checked for 127.0.0.1.
@@ -39,14 +51,9 @@ async function warrenClient(port: number, me: TempCredentials): Promise<Driver> 
     name: 'warren client',
     tls,
     run: async (ms) => {
-      let n = 0;
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        await get('/example');
-        n++;
-      }
+      const rate = await roundTripsPerSecond(get, ms);
       if (!conn.usable) throw new Error('warren client: the connection is no longer usable; the rounds did not all use one connection');
-      return n / (ms / 1000);
+      return rate;
     },
     close: async () => conn.close(),
   };
@@ -74,22 +81,12 @@ async function nodeClient(port: number, me: TempCredentials): Promise<Driver> {
     name: 'node:https client',
     tls,
     run: async (ms) => {
-      let n = 0;
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        await get('/example');
-        n++;
-      }
+      const rate = await roundTripsPerSecond(get, ms);
       if (connections !== 1) throw new Error(`node:https client: ${connections} connections, not one kept alive`);
-      return n / (ms / 1000);
+      return rate;
     },
     close: async () => agent.destroy(),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function main(): Promise<void> {
@@ -141,7 +138,8 @@ async function main(): Promise<void> {
         `one keep-alive connection, TCP 127.0.0.1, median of ${ROUNDS} x ${ROUND_MS} ms`,
     );
     for (const [name, values] of results) {
-      const line = `${name.padEnd(26)} ${Math.round(median(values)).toString().padStart(7)} round trips/s (min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))})`;
+      const s = spread(values);
+      const line = `${name.padEnd(26)} ${Math.round(s.median).toString().padStart(7)} round trips/s (min ${Math.round(s.min)}, max ${Math.round(s.max)})`;
       console.log(`${line.padEnd(80)} ${drivers.get(name)!.tls}`);
     }
     const w = median(results.get('warren -> warren')!);

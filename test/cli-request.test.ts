@@ -5,26 +5,18 @@
 // on any response, 1 with the error's code when none came, 2 for bad usage.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { EchoReport } from '../src/cli/echo.js';
 import { ChunkedBodyIter, Server, formatCliAddress, type Address, type App } from '../src/index.js';
+import { TIMEOUT, startEcho, tempDir, warren, type Run } from './lib/cli.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const TIMEOUT = 15_000;
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [];
 const servers: Server[] = [];
 
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
   for (const server of servers) {
     // A connection the server never learns is closed would make close() wait forever: fail instead.
     let timer: NodeJS.Timeout | undefined;
@@ -33,63 +25,9 @@ after(async () => {
     });
     await Promise.race([server.close(), late]).finally(() => clearTimeout(timer));
   }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warren-cli-request-'));
-  dirs.push(dir);
-  return dir;
-}
-
-/** Starts `warren echo ARG`; resolves with the address it printed, in CLI form. */
-async function startEcho(arg: string): Promise<string> {
-  const child = spawn(process.execPath, [MAIN, 'echo', arg], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within ${TIMEOUT} ms; stderr: ${stderr}`)), TIMEOUT);
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const end = stdout.indexOf('\n');
-      if (end >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, end));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`warren echo exited with ${code} before listening; stderr: ${stderr}`)));
-  });
-  assert.match(line, /^listening /);
-  return formatCliAddress(JSON.parse(line.slice('listening '.length)) as Address);
-}
-
-interface Run {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs `warren request ...args` to its end (asynchronously: in-process servers must go on serving). */
-function warrenRequest(...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [MAIN, 'request', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const parts: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (part: Buffer) => parts.push(part));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout: Buffer.concat(parts), stderr });
-    });
-  });
-}
+const warrenRequest = (...args: string[]): Promise<Run> => warren('request', ...args);
 
 interface Shown {
   statusLine: string;
@@ -99,10 +37,11 @@ interface Shown {
 
 /** Splits stdout into the status line, the field lines and the body after the empty line. */
 function shown(run: Run): Shown {
-  const end = run.stdout.indexOf('\n\n');
-  assert.ok(end >= 0, `no empty line after the head in stdout:\n${run.stdout.toString('latin1')}\nstderr:\n${run.stderr}`);
-  const [statusLine, ...fields] = run.stdout.subarray(0, end).toString('latin1').split('\n');
-  return { statusLine: statusLine!, fields, body: run.stdout.subarray(end + 2) };
+  const stdout = run.stdoutBytes;
+  const end = stdout.indexOf('\n\n');
+  assert.ok(end >= 0, `no empty line after the head in stdout:\n${stdout.toString('latin1')}\nstderr:\n${run.stderr}`);
+  const [statusLine, ...fields] = stdout.subarray(0, end).toString('latin1').split('\n');
+  return { statusLine: statusLine!, fields, body: stdout.subarray(end + 2) };
 }
 
 /** A run that got the echo's answer: exit 0, 200, and the report. */
@@ -131,7 +70,7 @@ describe('warren request against warren echo', { timeout: TIMEOUT * 2 }, () => {
 
   before(async () => {
     dir = tempDir();
-    [unix, tcp] = await Promise.all([startEcho(join(dir, 'echo.sock')), startEcho('127.0.0.1:0')]);
+    [unix, tcp] = (await Promise.all([startEcho(join(dir, 'echo.sock')), startEcho('127.0.0.1:0')])).map((echo) => echo.cliAddress);
   });
 
   it('GET over a Unix socket, with -H field lines sent in order and as spelled (no Host over a Unix socket)', async () => {
@@ -266,7 +205,7 @@ describe('warren request failures', { timeout: TIMEOUT * 2 }, () => {
   it('a Unix socket nobody listens on: exit 1 and the code', async () => {
     const run = await warrenRequest(join(tempDir(), 'nobody.sock'), 'GET', '/');
     assert.equal(run.code, 1);
-    assert.equal(run.stdout.length, 0);
+    assert.equal(run.stdout, '');
     assert.match(run.stderr, /^warren: connect-failed: .*nobody\.sock/);
   });
 
@@ -316,13 +255,13 @@ describe('warren request failures', { timeout: TIMEOUT * 2 }, () => {
       const run = await warrenRequest(...args);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /^warren: .+\nusage: warren echo ADDRESS\n\s+warren request ADDRESS METHOD TARGET/);
-      assert.equal(run.stdout.length, 0);
+      assert.equal(run.stdout, '');
     });
   }
 
   it('request --help prints the usage on stdout and exits 0', async () => {
     const run = await warrenRequest('--help');
     assert.equal(run.code, 0);
-    assert.match(run.stdout.toString(), /warren request ADDRESS METHOD TARGET/);
+    assert.match(run.stdout, /warren request ADDRESS METHOD TARGET/);
   });
 });

@@ -6,59 +6,13 @@
 // usage errors, and curl with a client certificate.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { EchoReport } from '../src/cli/echo.js';
-import { formatCliAddress, type Address } from '../src/index.js';
-
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const TIMEOUT = 15_000;
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [];
-
-after(() => {
-  for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warren-cli-tls-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `command ...args` to its end, asynchronously (warren echo children must go on serving). */
-function run(command: string, args: readonly string[]): Promise<Run> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const warren = (...args: string[]): Promise<Run> => run(process.execPath, [MAIN, ...args]);
+import { TIMEOUT, run, startEcho, stopWarren, tempDir, warren, type Echo, type Run } from './lib/cli.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -71,49 +25,6 @@ function printed(result: Run): { certificate: string; key: string; sha256: strin
   const fields = Object.fromEntries(lines.map((line) => /^(\w+) +(\S.*)$/.exec(line)!.slice(1, 3)));
   assert.deepEqual(Object.keys(fields), ['certificate', 'key', 'sha256']);
   return fields as { certificate: string; key: string; sha256: string };
-}
-
-interface Echo {
-  child: ChildProcess;
-  /** The address it printed, in CLI form. */
-  address: string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `warren echo ...args` and waits for its `listening` line. */
-async function startEcho(...args: string[]): Promise<Echo> {
-  const child = spawn(process.execPath, [MAIN, 'echo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within ${TIMEOUT} ms; stderr: ${stderr}`)), TIMEOUT);
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const end = stdout.indexOf('\n');
-      if (end >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, end));
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`warren echo exited with ${code} before listening; stderr: ${stderr}`)));
-  });
-  assert.match(line, /^listening /);
-  const address = formatCliAddress(JSON.parse(line.slice('listening '.length)) as Address);
-  return { child, address, stderr: () => stderr, exited };
-}
-
-async function stop(echo: Echo): Promise<void> {
-  echo.child.kill('SIGTERM');
-  assert.deepEqual(await echo.exited, { code: 0, signal: null }, echo.stderr());
 }
 
 /** The echo's report from a `warren request` run that got a 200. */
@@ -306,17 +217,17 @@ describe('warren echo over TLS with warren request', { timeout: TIMEOUT * 4 }, (
     pki = await makePki();
     const tls = ['--cert', pki.server.cert, '--key', pki.server.key, '--ca', pki.ca];
     [tcp, unix] = await Promise.all([startEcho('127.0.0.1:0', ...tls), startEcho(join(tempDir(), 'tls.sock'), ...tls)]);
-    port = Number(/:(\d+)$/.exec(tcp.address)![1]);
+    port = (tcp.address as readonly [string, number])[1];
   });
 
   after(async () => {
-    await Promise.all([stop(tcp), stop(unix)]);
+    await Promise.all([stopWarren(tcp), stopWarren(unix)]);
   });
 
   const mine = (): string[] => ['--ca', pki.ca, '--cert', pki.client.cert, '--key', pki.client.key];
 
   it('on 127.0.0.1: the echo names the client certificate (subject and fingerprint), verified by the IP', async () => {
-    const echoed = report(await warren('request', tcp.address, 'GET', '/who', ...mine()));
+    const echoed = report(await warren('request', tcp.cliAddress, 'GET', '/who', ...mine()));
     assert.deepEqual(echoed.headers, [['Host', `127.0.0.1:${port}`]]);
     const tls = echoed.tls!;
     assert.ok(tls !== undefined, 'no tls block');
@@ -337,20 +248,20 @@ describe('warren echo over TLS with warren request', { timeout: TIMEOUT * 4 }, (
   });
 
   it('on a Unix socket with --servername: Host is the name, and the tls block is there', async () => {
-    const echoed = report(await warren('request', unix.address, 'GET', '/', ...mine(), '--servername', 'localhost'));
+    const echoed = report(await warren('request', unix.cliAddress, 'GET', '/', ...mine(), '--servername', 'localhost'));
     assert.deepEqual(echoed.headers, [['Host', 'localhost']]);
     assert.equal(echoed.tls?.authorized, true);
     assert.deepEqual(echoed.tls?.peer, { subject: { CN: 'client' }, fingerprint256: pki.client.sha256 });
   });
 
   it('on a Unix socket with --no-verify-hostname, and -H Host as given', async () => {
-    const echoed = report(await warren('request', unix.address, 'GET', '/', ...mine(), '--no-verify-hostname', '-H', 'Host: device7'));
+    const echoed = report(await warren('request', unix.cliAddress, 'GET', '/', ...mine(), '--no-verify-hostname', '-H', 'Host: device7'));
     assert.deepEqual(echoed.headers, [['Host', 'device7']]);
     assert.equal(echoed.tls?.peer?.fingerprint256, pki.client.sha256);
   });
 
   it('without --cert: exit 1 with tls-failed (the server requires a certificate)', async () => {
-    for (const address of [tcp.address, unix.address]) {
+    for (const address of [tcp.cliAddress, unix.cliAddress]) {
       const result = await warren('request', address, 'GET', '/', '--ca', pki.ca, '--servername', 'localhost');
       assert.notEqual(result.code, 0);
       assert.equal(result.code, 1);
@@ -360,7 +271,7 @@ describe('warren echo over TLS with warren request', { timeout: TIMEOUT * 4 }, (
   });
 
   it('a client certificate from another CA: exit 1, no response', async () => {
-    const result = await warren('request', tcp.address, 'GET', '/', '--ca', pki.ca, '--cert', pki.stranger.cert, '--key', pki.stranger.key);
+    const result = await warren('request', tcp.cliAddress, 'GET', '/', '--ca', pki.ca, '--cert', pki.stranger.cert, '--key', pki.stranger.key);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     // TLS 1.3: the client's handshake is done before the server checks its certificate, and
@@ -369,14 +280,14 @@ describe('warren echo over TLS with warren request', { timeout: TIMEOUT * 4 }, (
   });
 
   it('a server the given CA did not sign, or under another name: exit 1 with tls-failed', async () => {
-    const otherCa = await warren('request', tcp.address, 'GET', '/', '--ca', pki.otherCa, '--cert', pki.client.cert, '--key', pki.client.key);
+    const otherCa = await warren('request', tcp.cliAddress, 'GET', '/', '--ca', pki.otherCa, '--cert', pki.client.cert, '--key', pki.client.key);
     assert.equal(otherCa.code, 1);
     assert.match(otherCa.stderr, /^warren: tls-failed: .*certificate/i);
-    const wrongName = await warren('request', tcp.address, 'GET', '/', ...mine(), '--servername', 'elsewhere.example');
+    const wrongName = await warren('request', tcp.cliAddress, 'GET', '/', ...mine(), '--servername', 'elsewhere.example');
     assert.equal(wrongName.code, 1);
     assert.match(wrongName.stderr, /^warren: tls-failed: .*elsewhere\.example/);
     // The system store does not know this CA.
-    const system = await warren('request', tcp.address, 'GET', '/', '--cert', pki.client.cert, '--key', pki.client.key);
+    const system = await warren('request', tcp.cliAddress, 'GET', '/', '--cert', pki.client.cert, '--key', pki.client.key);
     assert.equal(system.code, 1);
     assert.match(system.stderr, /^warren: tls-failed: /);
   });
@@ -407,15 +318,15 @@ describe('warren echo --allow-unauthenticated', { timeout: TIMEOUT * 2 }, () => 
     const pki = await makePki();
     const echo = await startEcho('127.0.0.1:0', '--cert', pki.server.cert, '--key', pki.server.key, '--allow-unauthenticated');
     try {
-      const anonymous = report(await warren('request', echo.address, 'GET', '/', '--ca', pki.ca)).tls!;
+      const anonymous = report(await warren('request', echo.cliAddress, 'GET', '/', '--ca', pki.ca)).tls!;
       assert.equal(anonymous.authorized, false);
       assert.equal(anonymous.peer, null);
       // Without --ca the server has no CA to check a certificate against: shown, but not authorized.
-      const presented = report(await warren('request', echo.address, 'GET', '/', '--ca', pki.ca, '--cert', pki.client.cert, '--key', pki.client.key)).tls!;
+      const presented = report(await warren('request', echo.cliAddress, 'GET', '/', '--ca', pki.ca, '--cert', pki.client.cert, '--key', pki.client.key)).tls!;
       assert.equal(presented.authorized, false);
       assert.deepEqual(presented.peer, { subject: { CN: 'client' }, fingerprint256: pki.client.sha256 });
     } finally {
-      await stop(echo);
+      await stopWarren(echo);
     }
   });
 });

@@ -4,77 +4,15 @@
 // exactly; usage errors, address errors, and a graceful exit on SIGINT/SIGTERM.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { connect, createServer, type NetConnectOpts } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import type { Address } from '../src/index.js';
+import { TIMEOUT, startEcho, stopWarren, tempDir, warren, type Echo } from './lib/cli.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const TIMEOUT = 10_000;
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [];
-
-after(() => {
-  for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warren-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Running {
-  child: ChildProcess;
-  /** The address from the `listening` line, parsed from its JSON. */
-  address: string | [string, number];
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>;
-}
-
-/** Starts `warren echo ARG` and waits for its `listening` line. */
-async function startEcho(arg: string): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, 'echo', arg], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal, stdout });
-    });
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within ${TIMEOUT} ms; stderr: ${stderr}`)), TIMEOUT);
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const end = stdout.indexOf('\n');
-      if (end >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, end));
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`warren exited with ${code} before listening; stderr: ${stderr}`)));
-  });
-  assert.match(line, /^listening /);
-  return { child, address: JSON.parse(line.slice('listening '.length)) as string | [string, number], stderr: () => stderr, exited };
-}
-
-/** Runs warren to its end with `args`. */
-function runWarren(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: TIMEOUT });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function connectOpts(address: string | [string, number]): NetConnectOpts & RequestOptions {
+function connectOpts(address: Address): NetConnectOpts & RequestOptions {
   return typeof address === 'string' ? { path: address, socketPath: address } : { host: address[0], port: address[1] };
 }
 
@@ -85,7 +23,7 @@ interface HttpAnswer {
 }
 
 /** One request with node's http client: headers exactly as given (no Host or Connection added). */
-function httpExchange(address: string | [string, number], method: string, path: string, headers: string[], body?: Buffer): Promise<HttpAnswer> {
+function httpExchange(address: Address, method: string, path: string, headers: string[], body?: Buffer): Promise<HttpAnswer> {
   const { path: _unixPath, ...target } = connectOpts(address);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ ...target, method, path, headers, setHost: false, agent: false }, (res) => {
@@ -112,7 +50,7 @@ interface RawAnswer {
 }
 
 /** Writes `pieces` in turn on one connection, then reads answers until the server closes. */
-function rawExchange(address: string | [string, number], pieces: string[]): Promise<RawAnswer[]> {
+function rawExchange(address: Address, pieces: string[]): Promise<RawAnswer[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(connectOpts(address), async () => {
       for (const piece of pieces) {
@@ -156,13 +94,6 @@ function splitResponses(data: Buffer): RawAnswer[] {
   return out;
 }
 
-async function stopped(running: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  running.child.kill(signal);
-  const { code, signal: by } = await running.exited;
-  assert.equal(by, null, `warren was killed by ${by}; stderr: ${running.stderr()}`);
-  assert.equal(code, 0, `warren exited with ${code}; stderr: ${running.stderr()}`);
-}
-
 const CHUNKED_REQUEST =
   'POST /upload?x=1 HTTP/1.1\r\nHost: cli.test\r\ntransfer-encoding: chunked\r\nX-Case: Kept\r\nConnection: close\r\n\r\n' +
   '5;a=b;c="d e"\r\nhello\r\n' +
@@ -194,12 +125,12 @@ const CHUNKED_REPORT = {
 };
 
 describe('warren echo on 127.0.0.1', () => {
-  let running: Running;
+  let running: Echo;
 
   it('prints the bound address', async () => {
     running = await startEcho('127.0.0.1:0');
     assert.equal(typeof running.address, 'object');
-    const [host, port] = running.address as [string, number];
+    const [host, port] = running.address as readonly [string, number];
     assert.equal(host, '127.0.0.1');
     assert.ok(Number.isInteger(port) && port > 0);
   });
@@ -316,11 +247,11 @@ describe('warren echo on 127.0.0.1', () => {
 
 describe('warren echo and signals', () => {
   it('exits 0 on a SIGTERM sent as soon as the listening line is out', async () => {
-    for (let i = 0; i < 3; i++) await stopped(await startEcho('127.0.0.1:0'), 'SIGTERM');
+    for (let i = 0; i < 3; i++) await stopWarren(await startEcho('127.0.0.1:0'), 'SIGTERM');
   });
 
   it('exits 0 on a SIGINT sent as soon as the listening line is out', async () => {
-    for (let i = 0; i < 3; i++) await stopped(await startEcho('127.0.0.1:0'), 'SIGINT');
+    for (let i = 0; i < 3; i++) await stopWarren(await startEcho('127.0.0.1:0'), 'SIGINT');
   });
 });
 
@@ -333,11 +264,11 @@ describe('warren echo on ::1', () => {
     });
     if (!ipv6) return t.skip('no IPv6 loopback on this host');
     const running = await startEcho('[::1]:0');
-    const [host, port] = running.address as [string, number];
+    const [host, port] = running.address as readonly [string, number];
     assert.equal(host, '::1');
     const answer = await httpExchange(['::1', port], 'GET', '/', ['Host', `[::1]:${port}`, 'Connection', 'close']);
     assert.deepEqual(answer.json, { method: 'GET', target: '/', version: '1.1', headers: [['Host', `[::1]:${port}`], ['Connection', 'close']], body: '' });
-    await stopped(running, 'SIGINT');
+    await stopWarren(running, 'SIGINT');
   });
 });
 
@@ -352,7 +283,7 @@ describe('warren echo on a Unix socket path', () => {
     assert.deepEqual(raw!.json, { method: 'GET', target: '/', version: '1.1', headers: [['Connection', 'close']], body: '' });
     const [chunked] = await rawExchange(path, [CHUNKED_REQUEST]);
     assert.deepEqual(chunked!.json, CHUNKED_REPORT);
-    await stopped(running, 'SIGINT');
+    await stopWarren(running, 'SIGINT');
   });
 });
 
@@ -365,29 +296,29 @@ describe('warren echo on an abstract socket', { skip: process.platform !== 'linu
     assert.deepEqual(raw!.json, CHUNKED_REPORT);
     const viaHttp = await httpExchange(`\0${name}`, 'DELETE', '/thing', ['Connection', 'close']);
     assert.deepEqual(viaHttp.json, { method: 'DELETE', target: '/thing', version: '1.1', headers: [['Connection', 'close']], body: '' });
-    await stopped(running, 'SIGTERM');
+    await stopWarren(running, 'SIGTERM');
   });
 });
 
 describe('warren usage', () => {
-  it('--help prints the usage on stdout and exits 0', () => {
-    const { status, stdout, stderr } = runWarren('--help');
-    assert.equal(status, 0);
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const { code, stdout, stderr } = await warren('--help');
+    assert.equal(code, 0);
     assert.match(stdout, /^usage: warren echo ADDRESS/);
     assert.match(stdout, /@name/);
     assert.equal(stderr, '');
   });
 
-  it('echo --help prints the usage too', () => {
-    const { status, stdout } = runWarren('echo', '--help');
-    assert.equal(status, 0);
+  it('echo --help prints the usage too', async () => {
+    const { code, stdout } = await warren('echo', '--help');
+    assert.equal(code, 0);
     assert.match(stdout, /^usage: warren echo ADDRESS/);
   });
 
   for (const args of [[], ['frob'], ['echo'], ['echo', '127.0.0.1:0', 'extra']]) {
-    it(`exits 2 with the usage on stderr for: warren ${args.join(' ')}`, () => {
-      const { status, stdout, stderr } = runWarren(...args);
-      assert.equal(status, 2);
+    it(`exits 2 with the usage on stderr for: warren ${args.join(' ')}`, async () => {
+      const { code, stdout, stderr } = await warren(...args);
+      assert.equal(code, 2);
       assert.equal(stdout, '');
       assert.match(stderr, /^warren: .+\nusage: warren echo ADDRESS/);
     });
@@ -400,9 +331,9 @@ describe('warren usage', () => {
     ['[::1]:99999', "the port must be a number from 0 to 65535; got '99999'"],
     ['::1:80', 'write an IPv6 address in brackets'],
   ] as const) {
-    it(`exits 2 with the parse error for the address ${arg}`, () => {
-      const { status, stdout, stderr } = runWarren('echo', arg);
-      assert.equal(status, 2);
+    it(`exits 2 with the parse error for the address ${arg}`, async () => {
+      const { code, stdout, stderr } = await warren('echo', arg);
+      assert.equal(code, 2);
       assert.equal(stdout, '');
       assert.ok(stderr.startsWith('warren: '), stderr);
       assert.ok(stderr.includes(reason), stderr);
@@ -415,8 +346,8 @@ describe('warren usage', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const port = (taken.address() as { port: number }).port;
-      const { status, stderr } = runWarren('echo', `127.0.0.1:${port}`);
-      assert.equal(status, 1);
+      const { code, stderr } = await warren('echo', `127.0.0.1:${port}`);
+      assert.equal(code, 1);
       assert.match(stderr, /^warren: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
     } finally {
       taken.close();

@@ -131,6 +131,23 @@ function answering(answer: (peer: Peer, n: number) => void | Promise<void>): (pe
   };
 }
 
+/** Most tests script one exchange: the script starts once the client's first request head is in. */
+function onFirstRequest(script: (peer: Peer) => void | Promise<void>): Promise<RawServer> {
+  return RawServer.start(async (peer) => {
+    await peer.until(() => peer.heads >= 1);
+    await script(peer);
+  });
+}
+
+/** Answers the first request with `wire` and then closes, after `pauseMs` so that the two can arrive apart. */
+function closingAfter(wire: string, pauseMs = 0): Promise<RawServer> {
+  return onFirstRequest(async (peer) => {
+    peer.write(wire);
+    if (pauseMs > 0) await delay(pauseMs);
+    peer.socket.end();
+  });
+}
+
 async function firstPeer(server: RawServer): Promise<Peer> {
   for (let i = 0; i < 300 && server.peers.length === 0; i++) await delay(5);
   return server.peers[0]!;
@@ -273,8 +290,7 @@ describe('client against raw servers: how bytes arrive', () => {
 
   test('a response that runs to the close is read to its end; the connection is not reused', async () => {
     const data = 'x'.repeat(100_000) + 'end';
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
+    const server = await onFirstRequest(async (peer) => {
       peer.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n');
       peer.write(data.slice(0, 50_000));
       await delay(5);
@@ -291,11 +307,7 @@ describe('client against raw servers: how bytes arrive', () => {
   });
 
   test('an HTTP/1.0 response without framing, read to the close', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.0 200 OK\r\nServer: old\r\n\r\nold style');
-      peer.socket.end();
-    });
+    const server = await closingAfter('HTTP/1.0 200 OK\r\nServer: old\r\n\r\nold style');
     const conn = await connect(server);
     const response = await conn.get('/');
     assert.equal(response.version, '1.0');
@@ -305,39 +317,20 @@ describe('client against raw servers: how bytes arrive', () => {
     await server.close();
   });
 
-  test(
-    'a body to the close, read only after the server closed, is still read whole',
-    async () => {
-      const server = await RawServer.start(async (peer) => {
-        await peer.until(() => peer.heads >= 1);
-        peer.write('HTTP/1.1 200 OK\r\n\r\nall of it');
-        peer.socket.end();
-      });
+  for (const [body, wire] of [
+    ['a body to the close', 'HTTP/1.1 200 OK\r\n\r\nall of it'],
+    ['a Content-Length body with Connection: close', 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 9\r\n\r\nall of it'],
+  ] as const) {
+    test(`${body}, read only after the server closed, is still read whole`, async () => {
+      const server = await closingAfter(wire);
       const conn = await connect(server);
       const response = await conn.get('/');
       await server.peers[0]!.until(() => server.peers[0]!.closed);
       await delay(30);
       assert.equal(await response.body!.text(), 'all of it');
       await server.close();
-    },
-  );
-
-  test(
-    'a Content-Length body with Connection: close, read only after the server closed, is still read whole',
-    async () => {
-      const server = await RawServer.start(async (peer) => {
-        await peer.until(() => peer.heads >= 1);
-        peer.write('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 9\r\n\r\nall of it');
-        peer.socket.end();
-      });
-      const conn = await connect(server);
-      const response = await conn.get('/');
-      await server.peers[0]!.until(() => server.peers[0]!.closed);
-      await delay(30);
-      assert.equal(await response.body!.text(), 'all of it');
-      await server.close();
-    },
-  );
+    });
+  }
 
   test('fields named by Connection are hop-by-hop: left out of headers, kept in fields', async () => {
     const server = await RawServer.start(
@@ -355,11 +348,7 @@ describe('client against raw servers: how bytes arrive', () => {
   });
 
   test('a body that runs to the close, passed on as a request body, goes out chunked', async () => {
-    const origin = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\n\r\nfrom the origin');
-      peer.socket.end();
-    });
+    const origin = await closingAfter('HTTP/1.1 200 OK\r\n\r\nfrom the origin');
     const sink = await RawServer.start(async (peer) => {
       await peer.until(() => peer.text.endsWith('\r\n0\r\n\r\n'), 3000, 'the chunked body');
       peer.write('HTTP/1.1 204 No Content\r\n\r\n');
@@ -419,58 +408,51 @@ describe('client against raw servers: how bytes arrive', () => {
 });
 
 describe('client against raw servers: malformed responses', () => {
-  const HEAD_CASES: [string, string, string][] = [
-    ['a bare LF ending the status line', 'HTTP/1.1 200 OK\nContent-Length: 0\n\n', 'bare-lf'],
-    ['a bare LF ending a field line', 'HTTP/1.1 200 OK\r\nX-A: b\nContent-Length: 0\r\n\r\n', 'bare-lf'],
-    ['a status of two digits', 'HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n', 'invalid-status'],
-    ['a status of 600', 'HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n', 'invalid-status'],
-    ['a status line that is not one', 'HELLO THERE\r\nContent-Length: 0\r\n\r\n', 'invalid-version'],
-    ['HTTP/2.0 on the status line', 'HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n', 'unsupported-version'],
-    ['Content-Length with Transfer-Encoding', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 'content-length-with-transfer-encoding'],
-    ['two different Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd', 'conflicting-content-length'],
-    ['a Content-Length that is not a number', 'HTTP/1.1 200 OK\r\nContent-Length: 3x\r\n\r\nabc', 'invalid-content-length'],
-    ['an obs-fold', 'HTTP/1.1 200 OK\r\nX-A: b\r\n  folded\r\nContent-Length: 0\r\n\r\n', 'obs-fold'],
-    ['a gzip transfer coding', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx', 'unsupported-transfer-coding'],
-    ['a space before the colon', 'HTTP/1.1 200 OK\r\nX-A : b\r\nContent-Length: 0\r\n\r\n', 'invalid-field-name'],
-    ['a NUL in a field value', 'HTTP/1.1 200 OK\r\nX-A: b\0c\r\nContent-Length: 0\r\n\r\n', 'invalid-field-value'],
-    ['a 101 that nobody asked for', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n', 'invalid-switch'],
-    ['a head larger than the limit', `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`, 'head-too-large'],
+  // A fault in the head fails the request before any response; one in the body fails only the body read.
+  const MALFORMED: [where: 'head' | 'body', name: string, wire: string, code: string][] = [
+    ['head', 'a bare LF ending the status line', 'HTTP/1.1 200 OK\nContent-Length: 0\n\n', 'bare-lf'],
+    ['head', 'a bare LF ending a field line', 'HTTP/1.1 200 OK\r\nX-A: b\nContent-Length: 0\r\n\r\n', 'bare-lf'],
+    ['head', 'a status of two digits', 'HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n', 'invalid-status'],
+    ['head', 'a status of 600', 'HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n', 'invalid-status'],
+    ['head', 'a status line that is not one', 'HELLO THERE\r\nContent-Length: 0\r\n\r\n', 'invalid-version'],
+    ['head', 'HTTP/2.0 on the status line', 'HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n', 'unsupported-version'],
+    ['head', 'Content-Length with Transfer-Encoding', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 'content-length-with-transfer-encoding'],
+    ['head', 'two different Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd', 'conflicting-content-length'],
+    ['head', 'a Content-Length that is not a number', 'HTTP/1.1 200 OK\r\nContent-Length: 3x\r\n\r\nabc', 'invalid-content-length'],
+    ['head', 'an obs-fold', 'HTTP/1.1 200 OK\r\nX-A: b\r\n  folded\r\nContent-Length: 0\r\n\r\n', 'obs-fold'],
+    ['head', 'a gzip transfer coding', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx', 'unsupported-transfer-coding'],
+    ['head', 'a space before the colon', 'HTTP/1.1 200 OK\r\nX-A : b\r\nContent-Length: 0\r\n\r\n', 'invalid-field-name'],
+    ['head', 'a NUL in a field value', 'HTTP/1.1 200 OK\r\nX-A: b\0c\r\nContent-Length: 0\r\n\r\n', 'invalid-field-value'],
+    ['head', 'a 101 that nobody asked for', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n', 'invalid-switch'],
+    ['head', 'a head larger than the limit', `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`, 'head-too-large'],
+    ['body', 'an invalid chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-size'],
+    ['body', 'a chunk longer than its size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-data'],
+    ['body', 'a chunk size with a bare LF', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n', 'bare-lf'],
+    ['body', 'a chunk size that overflows', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n', 'chunk-size-overflow'],
+    ['body', 'a bad chunk extension', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;=x\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-extension'],
+    ['body', 'a body cut short by the close', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc', 'incomplete-message'],
+    ['body', 'a chunked body cut short by the close', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n', 'incomplete-message'],
   ];
 
-  for (const [name, wire, code] of HEAD_CASES) {
-    test(`${name}: the request fails with ${code}`, async () => {
-      const server = await RawServer.start(answering((peer) => peer.write(wire)));
-      const conn = await connect(server);
-      const error = await rejectsWith(conn.get('/'), code, true);
-      assert.equal(error.responseStarted, false);
-      // The connection is done for.
-      await rejectsWith(conn.get('/again'), 'connection-closed', false);
-      await server.close();
-    });
-  }
-
-  const BODY_CASES: [string, string, string][] = [
-    ['an invalid chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-size'],
-    ['a chunk longer than its size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-data'],
-    ['a chunk size with a bare LF', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n', 'bare-lf'],
-    ['a chunk size that overflows', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n', 'chunk-size-overflow'],
-    ['a bad chunk extension', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;=x\r\nabc\r\n0\r\n\r\n', 'invalid-chunk-extension'],
-    ['a body cut short by the close', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc', 'incomplete-message'],
-    ['a chunked body cut short by the close', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n', 'incomplete-message'],
-  ];
-
-  for (const [name, wire, code] of BODY_CASES) {
-    test(`${name}: the body read fails with ${code}`, async () => {
+  for (const [where, name, wire, code] of MALFORMED) {
+    test(`${name}: the ${where === 'head' ? 'request' : 'body read'} fails with ${code}`, async () => {
       const server = await RawServer.start(
         answering((peer) => {
           peer.write(wire);
+          // Only the close makes a message incomplete.
           if (code === 'incomplete-message') peer.socket.end();
         }),
       );
       const conn = await connect(server);
-      const response = await conn.get('/');
-      assert.equal(response.status, 200);
-      await rejectsWith(response.body!.text(), code, true);
+      if (where === 'head') {
+        const error = await rejectsWith(conn.get('/'), code, true);
+        assert.equal(error.responseStarted, false);
+      } else {
+        const response = await conn.get('/');
+        assert.equal(response.status, 200);
+        await rejectsWith(response.body!.text(), code, true);
+      }
+      // The connection is done for.
       await rejectsWith(conn.get('/again'), 'connection-closed', false);
       await server.close();
     });
@@ -496,43 +478,29 @@ describe('client against raw servers: malformed responses', () => {
 });
 
 describe('client against raw servers: closes, timeouts and aborts', () => {
-  test(
-    'the server closes before answering: connection-closed, sent',
-    async () => {
-      const server = await RawServer.start(async (peer) => {
-        await peer.until(() => peer.heads >= 1);
-        peer.socket.end();
-      });
-      const conn = await connect(server);
-      const error = await rejectsWith(conn.get('/'), 'connection-closed', true);
-      assert.equal(error.responseStarted, false);
-      await server.close();
-    },
-  );
+  const CLOSES: [name: string, partial: string, pauseMs: number, code: string][] = [
+    ['the server closes before answering: connection-closed, sent', '', 0, 'connection-closed'],
+    [
+      'the server closes in the middle of the response head: incomplete-message, sent (response bytes came: no silent retry)',
+      'HTTP/1.1 200 OK\r\nContent-Len',
+      5,
+      'incomplete-message',
+    ],
+  ];
 
-  test(
-    'the server closes in the middle of the response head: incomplete-message, sent (response bytes came: no silent retry)',
-    async () => {
-      const server = await RawServer.start(async (peer) => {
-        await peer.until(() => peer.heads >= 1);
-        peer.write('HTTP/1.1 200 OK\r\nContent-Len');
-        await delay(5);
-        peer.socket.end();
-      });
+  for (const [name, partial, pauseMs, code] of CLOSES) {
+    test(name, async () => {
+      const server = await closingAfter(partial, pauseMs);
       const conn = await connect(server);
-      const error = await rejectsWith(conn.get('/'), 'incomplete-message', true);
+      const error = await rejectsWith(conn.get('/'), code, true);
       assert.equal(error.responseStarted, false);
       await server.close();
-    },
-  );
+    });
+  }
 
   test('a close before answering or mid-head fails the request, sent, with no response started, never a hang', async () => {
     for (const partial of ['', 'HTTP/1.1 200 OK\r\nContent-Len']) {
-      const server = await RawServer.start(async (peer) => {
-        await peer.until(() => peer.heads >= 1);
-        peer.write(partial);
-        peer.socket.end();
-      });
+      const server = await closingAfter(partial);
       const conn = await connect(server);
       const error = await conn.get('/').then(
         () => assert.fail('resolved'),
@@ -547,8 +515,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('the server resets the connection before answering: connection-closed, sent', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
+    const server = await onFirstRequest((peer) => {
       peer.socket.resetAndDestroy();
     });
     const conn = await connect(server);
@@ -574,11 +541,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('an early response while the request body is still being sent (413 and close): the response is read', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 4\r\n\r\nnope');
-      peer.socket.end();
-    });
+    const server = await closingAfter('HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 4\r\n\r\nnope');
     const conn = await connect(server);
     const slowBody = new BodyIter(
       (async function* () {
@@ -598,12 +561,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('the server closes an idle connection: the client notices, and a later request is not sent', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-      await delay(10);
-      peer.socket.end();
-    });
+    const server = await closingAfter('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 10);
     const conn = await connect(server);
     const response = await conn.get('/');
     assert.equal(await response.body!.text(), 'ok');
@@ -627,20 +585,14 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('headersTimeout: a head that stops halfway', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\nX-');
-    });
+    const server = await onFirstRequest((peer) => peer.write('HTTP/1.1 200 OK\r\nX-'));
     const conn = await connect(server, { headersTimeout: 150 });
     await rejectsWith(conn.get('/'), 'headers-timeout', true);
     await server.close();
   });
 
   test('bodyTimeout: a body that stalls; the part that came is read first', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
-    });
+    const server = await onFirstRequest((peer) => peer.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
     const conn = await connect(server, { bodyTimeout: 150, headersTimeout: 150 });
     const response = await conn.get('/');
     assert.equal(Buffer.from(await response.body!.read(3)).toString(), 'abc');
@@ -652,10 +604,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('bodyTimeout: a chunked body that stalls between chunks, read with for await', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n');
-    });
+    const server = await onFirstRequest((peer) => peer.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n'));
     const conn = await connect(server, { bodyTimeout: 150 });
     const response = await conn.get('/');
     const seen: string[] = [];
@@ -671,8 +620,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('a slow but steady body is not cut by bodyTimeout', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
+    const server = await onFirstRequest(async (peer) => {
       peer.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n');
       for (const c of 'abcdef') {
         await delay(40);
@@ -736,10 +684,7 @@ describe('client against raw servers: closes, timeouts and aborts', () => {
   });
 
   test('an abort while the body is read fails the read with aborted', async () => {
-    const server = await RawServer.start(async (peer) => {
-      await peer.until(() => peer.heads >= 1);
-      peer.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart');
-    });
+    const server = await onFirstRequest((peer) => peer.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart'));
     const conn = await connect(server);
     const controller = new AbortController();
     const response = await conn.request('GET', '/', {}, null, { signal: controller.signal });

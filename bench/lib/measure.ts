@@ -4,6 +4,8 @@
 // Every batch reports a checksum; a batch whose checksum is not what that many operations
 // must produce fails the run, so no case can be measured while it silently does nothing.
 
+import { spread, type Spread } from './stats.js';
+
 /** One thing to time. `run(n)` does n operations and returns their checksum. */
 export interface Case {
   readonly label: string;
@@ -21,11 +23,8 @@ export interface Plan {
 }
 
 /** Operations per second over the rounds of one case. */
-export interface Summary {
+export interface Summary extends Spread {
   readonly label: string;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
   /** Ops/s of each round, in the order they ran. */
   readonly samples: readonly number[];
   /** Operations per timed round. */
@@ -66,12 +65,6 @@ function calibrate(c: Case, plan: Plan): number {
   return Math.max(1, Math.round(target / perOp));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Measures the cases of one group: calibrated one by one, then timed in interleaved rounds. */
 export function measureGroup(cases: readonly Case[], plan: Plan): Summary[] {
   const sizes = cases.map((c) => calibrate(c, plan));
@@ -87,9 +80,7 @@ export function measureGroup(cases: readonly Case[], plan: Plan): Summary[] {
   }
   return cases.map((c, i) => ({
     label: c.label,
-    median: median(samples[i]!),
-    min: Math.min(...samples[i]!),
-    max: Math.max(...samples[i]!),
+    ...spread(samples[i]!),
     samples: samples[i]!,
     opsPerRound: sizes[i]!,
   }));

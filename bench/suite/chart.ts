@@ -9,24 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-interface PairResult {
-  readonly pair: string;
-  readonly server: string;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly runs: readonly number[];
-  readonly note?: string;
-}
-
-interface WorkloadResult {
-  readonly id: string;
-  readonly variant: string;
-  readonly title: string;
-  readonly unit: string;
-  readonly results: readonly PairResult[];
-}
+// A type-only import, erased from the output: reading a report must not run the suite.
+import type { WorkloadResult } from './main.js';
 
 interface Report {
   readonly bench: string;

@@ -31,6 +31,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../../src/index.js';
 import { TempServer } from '../../src/testing/index.js';
+import { gitCommit } from '../lib/git.js';
+import { isNoisy, median, spread, tableHeader, tableRow } from '../lib/stats.js';
 import { makeDriver, runFor, type ClientKind, type Driver, type Op } from './drivers.js';
 import type { Target } from './framing.js';
 import type { LoadCommand, LoadReply } from './load-child.js';
@@ -163,7 +165,7 @@ function workloads(transports: readonly Transport[]): Workload[] {
 // ---------------------------------------------------------------------------------------
 // Results
 
-interface PairResult {
+export interface PairResult {
   readonly pair: string;
   readonly client: string;
   readonly server: string;
@@ -175,7 +177,7 @@ interface PairResult {
   readonly note?: string;
 }
 
-interface WorkloadResult {
+export interface WorkloadResult {
   readonly id: string;
   readonly variant: string;
   readonly title: string;
@@ -198,20 +200,12 @@ interface MemoryResult {
   readonly openSeconds: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function summarize(pair: Pair, runs: number[]): PairResult {
   return {
     pair: pair.name,
     client: pair.client,
     server: pair.server,
-    median: median(runs),
-    min: Math.min(...runs),
-    max: Math.max(...runs),
+    ...spread(runs),
     runs,
     ...(pair.note === undefined ? {} : { note: pair.note }),
   };
@@ -554,37 +548,13 @@ function ratios(results: readonly WorkloadResult[]): Ratio[] {
 // ---------------------------------------------------------------------------------------
 // Output
 
-function format(value: number, unit: Unit): string {
-  return unit === 'MB/s'
-    ? value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
-    : Math.round(value).toLocaleString('en-US');
-}
-
-/** Runs that spread by more than a quarter of the median: something else wanted the CPU. */
-function isNoisy(r: PairResult): boolean {
-  return (r.max - r.min) / r.median > 0.25;
-}
-
 function printWorkload(w: WorkloadResult): void {
   console.log(`\n${w.id} [${w.variant}] ${w.title}`);
-  console.log(`  ${'pair'.padEnd(26)}${'median'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}  unit`);
+  console.log(tableHeader('pair'));
   for (const r of w.results) {
-    const cells = [r.median, r.min, r.max].map((x) => format(x, w.unit).padStart(12)).join('');
     const flags = [isNoisy(r) ? 'noisy' : '', r.note === undefined ? '' : 'no extensions'].filter((f) => f !== '').join(', ');
-    console.log(`  ${r.pair.padEnd(26)}${cells}  ${w.unit}${flags === '' ? '' : `  (${flags})`}`);
+    console.log(tableRow(r.pair, r, w.unit, flags === '' ? '' : `  (${flags})`));
   }
-}
-
-/** The commit the bench ran on, '+dirty' when the tree had changes; null outside a git checkout. */
-function gitCommit(): string | null {
-  const git = (args: string[]): string | null => {
-    const child = spawnSync('git', args, { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8', timeout: 5000 });
-    return child.status === 0 ? child.stdout.trim() : null;
-  };
-  const head = git(['rev-parse', '--short', 'HEAD']);
-  if (head === null) return null;
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
-  return status === null || status === '' ? head : `${head}+dirty`;
 }
 
 // ---------------------------------------------------------------------------------------
