@@ -57,7 +57,8 @@ export class ClientConnection implements Timed, Sink {
   #writing: Exchange | null = null;
   /** The response body being read off the wire. */
   #reading: ResponseSource | null = null;
-  #drainWaiters: (() => void)[] = [];
+  /** Who waits for the socket to drain: one request is written at a time, so one writer at most. */
+  #drainWaiter: (() => void) | null = null;
   #failure: RequestError | null = null;
   #mustClose = false;
   #responses = 0;
@@ -71,7 +72,6 @@ export class ClientConnection implements Timed, Sink {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
-    socket.on('drain', () => this.#wakeDrain());
     socket.on('error', (error: Error & { code?: string }) => {
       // TLS 1.3 refuses a client certificate after the client thinks the handshake is done.
       const tls = /alert|certificate/i.test(error.message) || (error.code ?? '').startsWith('ERR_SSL');
@@ -236,16 +236,20 @@ export class ClientConnection implements Timed, Sink {
     if (!this.#socket.writableNeedDrain) return Promise.resolve();
     this.#arm('body', this.#host.options.bodyTimeout);
     return new Promise((resolve, reject) => {
-      this.#drainWaiters.push(() => {
+      this.#drainWaiter = () => {
         if (this.#deadlineKind === 'body') this.#disarm();
         if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the request was written'));
         else resolve();
-      });
+      };
+      // Listened for only while waited for: an idle connection carries no drain listener.
+      this.#socket.once('drain', () => this.#wakeDrain());
     });
   }
 
   #wakeDrain(): void {
-    for (const wake of this.#drainWaiters.splice(0)) wake();
+    const wake = this.#drainWaiter;
+    this.#drainWaiter = null;
+    wake?.();
   }
 
   // --- reading
@@ -261,14 +265,14 @@ export class ClientConnection implements Timed, Sink {
   }
 
   /**
-   * Reads what can be read now: response heads, and body pieces someone waits for. While
-   * later responses are awaited, a body is also read ahead (up to readAheadBytes) so that
-   * pipelined responses do not wait on a body nobody reads yet.
+   * Reads what can be read now: response heads, and body pieces. A body is read ahead, up
+   * to readAheadBytes, before anyone asks: a small one is then whole by the time the
+   * program reads it (no wait on the socket), and pipelined responses behind it resolve.
    */
   pumpReads(): void {
     while (this.#failure === null) {
       const source = this.#reading;
-      if (source !== null && !source.wanted && !(this.#inflight.length > 1 && source.bytes < this.#host.options.readAheadBytes)) {
+      if (source !== null && !source.wanted && source.bytes >= this.#host.options.readAheadBytes) {
         if (this.#conn.bufferedBytes > this.#host.options.readAheadBytes) this.#socket.pause();
         return;
       }

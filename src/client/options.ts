@@ -1,6 +1,6 @@
 // Client options and their defaults; times in milliseconds, 0 waits forever.
 
-import type { Limits } from '../protocol/index.js';
+import { resolveLimits, type Limits } from '../protocol/index.js';
 import { checkClientTls, type ClientTlsOptions } from '../transport/tls.js';
 import { resolveNumbers } from '../transport/options.js';
 
@@ -33,7 +33,7 @@ export interface ResolvedClientOptions {
   readonly pipelining: number;
   readonly continueTimeout: number;
   readonly readAheadBytes: number;
-  readonly limits: Partial<Limits> | undefined;
+  readonly limits: Limits;
   readonly tls: ClientTlsOptions | null;
 }
 
@@ -52,6 +52,7 @@ export function resolveClientOptions(options: ClientOptions | undefined, extra: 
   if ((out['pipelining'] as number) < 1) throw new TypeError('client option pipelining must be at least 1 (1: one request at a time)');
   const host = given['host'];
   if (host !== undefined && host !== null && typeof host !== 'string') throw new TypeError(`client option host must be a string or null, got ${typeof host}`);
+  out['limits'] = resolveLimits(given['limits'] as Partial<Limits> | undefined);
   out['tls'] = given['tls'] === undefined ? null : checkClientTls(given['tls']);
   return Object.freeze(out) as unknown as ResolvedClientOptions & Record<string, unknown>;
 }

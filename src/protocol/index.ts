@@ -2,7 +2,7 @@
 export { Connection, type ConnectionOptions } from './connection.js';
 export { ProtocolError, type ProtocolErrorCode, type Side, type ErrorStatus } from './errors.js';
 export { Fields, type FieldLine, type FieldsInit } from './fields.js';
-export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
 export { reasonPhrase } from './status.js';
 export { responseHasBody, type Framing } from './framing.js';
 export type { State } from './state.js';

@@ -34,11 +34,16 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
 
 export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
   if (overrides === undefined) return DEFAULT_LIMITS;
+  // A server resolves its limits once and hands the result to every connection it accepts.
+  if (RESOLVED.has(overrides)) return overrides as Limits;
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new TypeError(`limits.${name} must be a non-negative integer, got ${String(value)}`);
     }
   }
+  RESOLVED.add(limits);
   return Object.freeze(limits);
 }
+
+const RESOLVED = new WeakSet<object>();

@@ -40,6 +40,8 @@ type Phase = 'head' | 'app' | 'respond' | 'done';
 const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
 
+const uncork = (conn: ServerConnection): void => conn.uncork();
+
 export class ServerConnection implements Timed, Sink {
   readonly #ctx: ServerContext;
   readonly #socket: Socket;
@@ -54,7 +56,9 @@ export class ServerConnection implements Timed, Sink {
   #peerError: ProtocolError | null = null;
   #closeAfter = false;
   #drained = 0;
-  #drainWaiters: (() => void)[] = [];
+  /** Who waits for the socket to drain: one message is written at a time, so one writer at most. */
+  #drainWaiter: (() => void) | null = null;
+  #corked = false;
 
   constructor(ctx: ServerContext, socket: Socket, session: Session) {
     this.#ctx = ctx;
@@ -64,7 +68,6 @@ export class ServerConnection implements Timed, Sink {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
-    socket.on('drain', () => this.#onDrain());
     socket.on('error', () => this.#socket.destroy());
     socket.on('close', () => this.#onClose());
     ctx.track(this);
@@ -119,7 +122,7 @@ export class ServerConnection implements Timed, Sink {
     this.#phase = 'done';
     this.#ctx.untrack(this);
     if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
-    for (const wake of this.#drainWaiters.splice(0)) wake();
+    this.#onDrain();
     this.#ctx.closed(this);
   }
 
@@ -287,7 +290,19 @@ export class ServerConnection implements Timed, Sink {
 
   // Sink: the response goes out through here.
   write(chunks: Uint8Array[]): boolean {
+    if (!this.#corked && this.#conn.bufferedBytes > 0 && !this.#socket.destroyed) {
+      // More requests are already here (pipelined): their responses leave in one write, at the end of the tick.
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(uncork, this);
+    }
     return writeChunks(this.#socket, chunks, 'response');
+  }
+
+  /** @internal */
+  uncork(): void {
+    this.#corked = false;
+    this.#socket.uncork();
   }
 
   drain(): Promise<void> {
@@ -296,16 +311,20 @@ export class ServerConnection implements Timed, Sink {
     if (!this.#socket.writableNeedDrain) return Promise.resolve();
     this.#arm('body', this.#ctx.options.bodyTimeout);
     return new Promise((resolve, reject) => {
-      this.#drainWaiters.push(() => {
+      this.#drainWaiter = () => {
         this.#disarm();
         if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
         else resolve();
-      });
+      };
+      // Listened for only while waited for: an idle connection carries no drain listener.
+      this.#socket.once('drain', () => this.#onDrain());
     });
   }
 
   #onDrain(): void {
-    for (const wake of this.#drainWaiters.splice(0)) wake();
+    const wake = this.#drainWaiter;
+    this.#drainWaiter = null;
+    wake?.();
   }
 
   /** @internal The next piece of the current request body (see ExchangeSource). */

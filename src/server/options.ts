@@ -1,7 +1,7 @@
 // Server options and their defaults. Every limit bounds what one peer can make the server
 // hold or wait for; each default names its precedent. Times are in milliseconds.
 
-import type { Limits } from '../protocol/index.js';
+import { resolveLimits, type Limits } from '../protocol/index.js';
 import { resolveNumbers } from '../transport/options.js';
 
 export interface ServerOptions {
@@ -37,7 +37,7 @@ export interface ResolvedServerOptions {
   readonly drainBytes: number;
   readonly readAheadBytes: number;
   readonly requireHost: boolean;
-  readonly limits: Partial<Limits> | undefined;
+  readonly limits: Limits;
 }
 
 export const DEFAULT_SERVER_OPTIONS = Object.freeze({
@@ -57,6 +57,7 @@ export function resolveServerOptions(options: ServerOptions | undefined, localSo
   const requireHost = given['requireHost'] ?? !localSocket;
   if (typeof requireHost !== 'boolean') throw new TypeError(`Server option requireHost must be true or false, got ${String(requireHost)}`);
   out['requireHost'] = requireHost;
-  out['limits'] = given['limits'];
+  // Checked once here, so a bad limit fails at new Server(), and shared by every connection.
+  out['limits'] = resolveLimits(given['limits'] as Partial<Limits> | undefined);
   return Object.freeze(out) as unknown as ResolvedServerOptions;
 }

@@ -1,6 +1,7 @@
 // ServerRequest: what an app receives for one request, shaped as Degu's request. The
-// path is split into segments once; `mount` and `path` move with shiftPath() so nested
-// apps see only their part, and buildProxyUri() rebuilds what remains for a backend.
+// path is split into segments once, when first asked for; `mount` and `path` move with
+// shiftPath() so nested apps see only their part, and buildProxyUri() rebuilds what
+// remains for a backend.
 
 import type { Fields, HttpVersion } from '../protocol/index.js';
 import type { Body, ChunkedBody } from '../transport/body.js';
@@ -17,12 +18,9 @@ export class ServerRequest {
   readonly fields: Fields;
   /** Null when the request has no body. */
   readonly body: Body | ChunkedBody | null;
-  /** Path segments already routed (moved here by shiftPath()). */
-  readonly mount: string[];
-  /** Path segments still to route: `/a/b` is ['a', 'b'], `/` is [], `/a/` is ['a', '']. */
-  readonly path: string[];
-  /** The query string without '?': null when there is no '?', '' when it is empty. */
-  readonly query: string | null;
+  #mount: string[] | null = null;
+  #path: string[] | null = null;
+  #query: string | null | undefined = undefined;
   #headers: HeaderMap | null = null;
 
   constructor(method: string, uri: string, version: HttpVersion, fields: Fields, body: Body | ChunkedBody | null) {
@@ -31,10 +29,31 @@ export class ServerRequest {
     this.version = version;
     this.fields = fields;
     this.body = body;
-    this.mount = [];
-    const q = uri.indexOf('?');
-    this.query = q === -1 ? null : uri.slice(q + 1);
-    this.path = splitPath(q === -1 ? uri : uri.slice(0, q));
+  }
+
+  // path, mount and query are split from the uri on first use: an app that routes on `uri` alone pays nothing.
+
+  /** Path segments already routed (moved here by shiftPath()). */
+  get mount(): string[] {
+    return (this.#mount ??= []);
+  }
+
+  /** Path segments still to route: `/a/b` is ['a', 'b'], `/` is [], `/a/` is ['a', '']. */
+  get path(): string[] {
+    if (this.#path === null) {
+      const q = this.uri.indexOf('?');
+      this.#path = splitPath(q === -1 ? this.uri : this.uri.slice(0, q));
+    }
+    return this.#path;
+  }
+
+  /** The query string without '?': null when there is no '?', '' when it is empty. */
+  get query(): string | null {
+    if (this.#query === undefined) {
+      const q = this.uri.indexOf('?');
+      this.#query = q === -1 ? null : this.uri.slice(q + 1);
+    }
+    return this.#query;
   }
 
   /** Header values by lowercase name, built on first use; without hop-by-hop fields, which `fields` keeps. */

@@ -8,15 +8,19 @@ export type { TlsIdentity };
 export class Session {
   /** The peer: [host, port] over TCP; over a Unix socket, whose peers are unnamed, the server's own address. */
   readonly address: Address;
-  /** A place for the app's per-connection state. */
-  readonly store: Map<unknown, unknown> = new Map();
   /** The TLS peer: whether it is authorized, its certificate's subject, issuer, serial, validity, fingerprint; protocol and cipher. Null without TLS. */
   readonly tls: TlsIdentity | null;
   #requests = 0;
+  #store: Map<unknown, unknown> | null = null;
 
   constructor(address: Address, tls: TlsIdentity | null = null) {
     this.address = address;
     this.tls = tls;
+  }
+
+  /** A place for the app's per-connection state (made on first use: most connections never need one). */
+  get store(): Map<unknown, unknown> {
+    return (this.#store ??= new Map());
   }
 
   /** Requests handled so far on this connection, the current one included. */

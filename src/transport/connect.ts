@@ -2,10 +2,10 @@
 // client-side code that touches node:net.
 
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { connectOptions, describeAddress, type Address } from './address.js';
 import { WarrenError } from './errors.js';
-import { clientContextOptions, type ClientTlsOptions } from './tls.js';
+import { clientContextOptions, tlsModule, type ClientTlsOptions } from './tls.js';
 
 export type { Socket };
 
@@ -24,7 +24,7 @@ export function connectSocket(address: Address, options: ConnectOptions = {}): P
   const socket =
     tls === null
       ? netConnect({ ...target, noDelay: true })
-      : tlsConnect({ ...target, ...clientContextOptions(tls, typeof address === 'string' ? null : address[0]), noDelay: true } as unknown as ConnectionOptions);
+      : tlsModule().connect({ ...target, ...clientContextOptions(tls, typeof address === 'string' ? null : address[0]), noDelay: true } as unknown as ConnectionOptions);
   const ready = tls === null ? 'connect' : 'secureConnect';
   return new Promise<Socket>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | null = null;

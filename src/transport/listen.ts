@@ -3,9 +3,9 @@
 // node:net / node:tls code.
 
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { boundAddress, listenOptions, type Address } from './address.js';
-import { identityOf, serverContextOptions, type ServerTlsOptions, type TlsIdentity } from './tls.js';
+import { identityOf, serverContextOptions, tlsModule, type ServerTlsOptions, type TlsIdentity } from './tls.js';
 
 export type { Socket };
 
@@ -18,7 +18,7 @@ export class Listener {
     this.#server = tls === null
       ? createServer({ allowHalfOpen: true, noDelay: true }, (socket) => accept(socket, null))
       : // Half-open only once the handshake is done: a peer that gives up during it must not leave a socket behind.
-        createTlsServer(serverContextOptions(tls), (socket: TLSSocket) => {
+        tlsModule().createServer(serverContextOptions(tls), (socket: TLSSocket) => {
           socket.allowHalfOpen = true;
           accept(socket, identityOf(socket));
         });
