@@ -74,6 +74,7 @@ const WN = 'warren -> node:http';
 const RR = 'raw -> raw (limit)';
 const RW = 'raw -> warren';
 const RN = 'raw -> node:http';
+const WR = 'warren -> raw';
 
 type ServerKind = 'warren' | 'node:http' | 'raw';
 type Transport = 'unix' | '127.0.0.1' | '::1';
@@ -95,6 +96,7 @@ const PAIRS: Record<string, Pair> = {
   [RR]: { name: RR, client: 'raw', server: 'raw' },
   [RW]: { name: RW, client: 'raw', server: 'warren' },
   [RN]: { name: RN, client: 'raw', server: 'node:http' },
+  [WR]: { name: WR, client: 'warren', server: 'raw' },
 };
 
 type Unit = 'round trips/s' | 'requests/s' | 'MB/s';
@@ -117,7 +119,7 @@ function workloads(transports: readonly Transport[]): Workload[] {
   const out: Workload[] = [];
   const seq = (id: string, op: Op, title: string): void => {
     for (const transport of transports) {
-      const names = transport === 'unix' ? [...SEQUENTIAL, RW, RN] : SEQUENTIAL;
+      const names = transport === 'unix' ? [...SEQUENTIAL, RW, RN, WR] : SEQUENTIAL;
       out.push({ id, variant: transport, title, unit: 'round trips/s', op, transport, pairs: names.map((n) => PAIRS[n]!) });
     }
   };
@@ -175,6 +177,8 @@ export interface PairResult {
   /** The value of every run, in the order they ran. */
   readonly runs: readonly number[];
   readonly note?: string;
+  /** CPU time per request over the timed runs, in µs: the client's (this process) and the server child's. */
+  readonly cpu?: { readonly clientUs: number; readonly serverUs: number };
 }
 
 export interface WorkloadResult {
@@ -200,7 +204,7 @@ interface MemoryResult {
   readonly openSeconds: number;
 }
 
-function summarize(pair: Pair, runs: number[]): PairResult {
+function summarize(pair: Pair, runs: number[], cpu?: CpuTally): PairResult {
   return {
     pair: pair.name,
     client: pair.client,
@@ -208,7 +212,22 @@ function summarize(pair: Pair, runs: number[]): PairResult {
     ...spread(runs),
     runs,
     ...(pair.note === undefined ? {} : { note: pair.note }),
+    ...(cpu === undefined || cpu.requests === 0 ? {} : { cpu: { clientUs: cpu.clientUs / cpu.requests, serverUs: cpu.serverUs / cpu.requests } }),
   };
+}
+
+/** CPU spent by both ends of a pair over its timed runs. */
+interface CpuTally {
+  clientUs: number;
+  serverUs: number;
+  requests: number;
+}
+
+/** A process's user + system CPU time so far, in µs (/proc/PID/stat counts clock ticks of 10 ms). */
+function processCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const after = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
+  return (Number(after[11]) + Number(after[12])) * 10_000;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -311,16 +330,24 @@ async function measure(workload: Workload, servers: ReadonlyMap<string, RunningS
       await withTimeout(runFor(driver, plan.warmupMs, MAX_REQUESTS[workload.op]), plan.warmupMs + 30_000, `the warm-up of ${pair.name}`);
     }
     const runs: number[][] = workload.pairs.map(() => []);
+    const cpu: CpuTally[] = workload.pairs.map(() => ({ clientUs: 0, serverUs: 0, requests: 0 }));
     const forward = workload.pairs.map((_, i) => i);
     const backward = [...forward].reverse();
     for (let run = 0; run < plan.runs; run++) {
       for (const i of run % 2 === 0 ? forward : backward) {
         const pair = workload.pairs[i]!;
+        const serverPid = servers.get(`${pair.server} ${workload.transport}`)!.pid;
+        const serverBefore = processCpuUs(serverPid);
+        const clientBefore = process.cpuUsage();
         const { requests, seconds } = await withTimeout(runFor(drivers[i]!, plan.runMs, MAX_REQUESTS[workload.op]), plan.runMs + 30_000, `a run of ${pair.name}`);
+        const client = process.cpuUsage(clientBefore);
+        cpu[i]!.clientUs += client.user + client.system;
+        cpu[i]!.serverUs += processCpuUs(serverPid) - serverBefore;
+        cpu[i]!.requests += requests;
         runs[i]!.push(workload.unit === 'MB/s' ? (requests * UPLOAD_BYTES) / seconds / 1e6 : requests / seconds);
       }
     }
-    return { id: workload.id, variant: workload.variant, title: workload.title, unit: workload.unit, results: workload.pairs.map((pair, i) => summarize(pair, runs[i]!)) };
+    return { id: workload.id, variant: workload.variant, title: workload.title, unit: workload.unit, results: workload.pairs.map((pair, i) => summarize(pair, runs[i]!, cpu[i])) };
   } finally {
     for (const driver of drivers) await driver.close().catch(() => {});
   }
@@ -455,9 +482,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function measureMemory(dir: string, connections: number): Promise<MemoryResult[]> {
   const out: MemoryResult[] = [];
-  for (const kind of ['warren', 'node:http'] as const) {
-    const path = join(dir, `idle-${kind === 'warren' ? 'warren' : 'node'}.sock`);
-    const server = kind === 'warren' ? await startWarren(path, { maxConnections: connections + 100 }) : await startChild('node:http', path);
+  // The raw net server holds the sockets and nothing else: the floor any Node server stands on.
+  for (const kind of ['warren', 'node:http', 'raw'] as const) {
+    const path = join(dir, `idle-${kind === 'node:http' ? 'node' : kind}.sock`);
+    const server = kind === 'warren' ? await startWarren(path, { maxConnections: connections + 100 }) : await startChild(kind, path);
     const child = forkLoadChild();
     try {
       await sleep(300);
@@ -537,6 +565,7 @@ function ratios(results: readonly WorkloadResult[]): Ratio[] {
     add(key, 'client: warren->node:http / undici->node:http', m(WN), m(UN));
     add(key, 'server: raw->warren / raw->node:http', m(RW), m(RN));
     add(key, 'server: raw->warren / raw limit', m(RW), m(RR));
+    add(key, 'client: warren->raw / raw limit', m(WR), m(RR));
     if (w.id === 'W3') {
       add(key, 'warren pipelined / W1 warren<->warren sequential', m(WW), find('W1', 'unix', WW));
       add(key, 'warren pipelined / W2 warren<->warren sequential', m(WW), find('W2', 'unix', WW));
@@ -550,10 +579,12 @@ function ratios(results: readonly WorkloadResult[]): Ratio[] {
 
 function printWorkload(w: WorkloadResult): void {
   console.log(`\n${w.id} [${w.variant}] ${w.title}`);
-  console.log(tableHeader('pair'));
+  const sequential = w.unit === 'round trips/s';
+  console.log(tableHeader('pair') + (sequential ? '  CPU µs per round trip: client + server' : ''));
   for (const r of w.results) {
     const flags = [isNoisy(r) ? 'noisy' : '', r.note === undefined ? '' : 'no extensions'].filter((f) => f !== '').join(', ');
-    console.log(tableRow(r.pair, r, w.unit, flags === '' ? '' : `  (${flags})`));
+    const cpu = sequential && r.cpu !== undefined ? `  ${r.cpu.clientUs.toFixed(1).padStart(5)} + ${r.cpu.serverUs.toFixed(1).padStart(5)}` : '';
+    console.log(tableRow(r.pair, r, w.unit, `${cpu}${flags === '' ? '' : `  (${flags})`}`));
   }
 }
 
@@ -630,7 +661,7 @@ async function main(): Promise<void> {
   const spinners = options.keepAwake ? keepAwake((options.quick ? 110 : 540) * 1000) : [];
   console.log(
     options.keepAwake
-      ? `keep-awake: ${spinners.length} busy loop(s) at nice 19 keep idle CPUs from halting between round trips (--no-keep-awake to measure without)`
+      ? `keep-awake: ${spinners.length} busy loop(s) at nice 19 keep idle CPUs from halting between round trips of W1-W5; stopped for W6, whose load keeps every CPU busy (--no-keep-awake to measure without)`
       : 'keep-awake: off (on a VM, sequential round trips then include the wake-up of halted vCPUs; --keep-awake to prevent it)',
   );
 
@@ -672,6 +703,8 @@ async function main(): Promise<void> {
       results.push(result);
       printWorkload(result);
     }
+    // Under load no CPU idles, and a busy loop, however nice, would take CPU time from the server being measured.
+    await Promise.all(spinners.map(stopChild));
     for (const result of options.only.has('W6') ? await measureConcurrency(servers, plan, wrk) : []) {
       results.push(result);
       printWorkload(result);
