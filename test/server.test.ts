@@ -4,7 +4,7 @@
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, ChunkedBodyIter, BodyIter, type Address, type App, type ServerOptions } from '../src/index.js';
+import { Server, Client, ChunkedBodyIter, BodyIter, type Address, type App, type ServerOptions } from '../src/index.js';
 import { RawClient, header } from './lib/raw.js';
 import { TRANSPORTS, ipv6Unavailable, type Transport } from './lib/transports.js';
 
@@ -436,3 +436,8 @@ for (const transport of TRANSPORTS) {
     });
   });
 }
+
+test('a bad limit fails at new Server() and new Client(), not at the first connection', () => {
+  assert.throws(() => new Server(['127.0.0.1', 0], hello, { limits: { headBytes: -1 } }), { name: 'TypeError', message: /limits.headBytes must be a non-negative integer, got -1/ });
+  assert.throws(() => new Client(['127.0.0.1', 1], { limits: { fieldCount: 1.5 } }), { name: 'TypeError', message: /limits.fieldCount must be a non-negative integer, got 1.5/ });
+});
