@@ -20,7 +20,12 @@ interface Report {
   mode: string;
   plan: { runs: number };
   machine: { cpu: string; cores: number; node: string };
-  workloads: { id: string; variant: string; unit: string; results: { pair: string; median: number; min: number; max: number; runs: number[] }[] }[];
+  workloads: {
+    id: string;
+    variant: string;
+    unit: string;
+    results: { pair: string; median: number; min: number; max: number; runs: number[]; cpu?: { clientUs: number; serverUs: number } }[];
+  }[];
   ratios: { workload: string; name: string; value: number }[];
   memory: { connections: number; requested: number; servers: { server: string; connections: number; rssBeforeKiB: number; rssAfterKiB: number }[] };
   skipped: { what: string; reason: string }[];
@@ -45,6 +50,9 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.match(out, /^idle memory: [\d,]+ keep-alive connections/m);
     assert.match(out, /^ {2}warren +[\d.]+ MiB +[\d.]+ MiB/m);
     assert.match(out, /^ {2}node:http +[\d.]+ MiB +[\d.]+ MiB/m);
+    assert.match(out, /^ {2}raw +[\d.]+ MiB +[\d.]+ MiB/m);
+    assert.match(out, /^ {2}warren -> raw +[\d,]+ .+round trips\/s +[\d.]+ \+ +[\d.]+/m);
+    assert.match(out, /^ratio W1 unix +client: warren->raw \/ raw limit +\d+\.\d\d$/m);
 
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     assert.equal(report.bench, 'suite');
@@ -63,6 +71,8 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
         const where = `${w.id} ${w.variant} ${r.pair}`;
         assert.equal(r.runs.length, report.plan.runs, `${where}: runs`);
         assert.ok(r.min > 0 && r.min <= r.median && r.median <= r.max, `${where}: min ${r.min} median ${r.median} max ${r.max}`);
+        // Sequential workloads say where the time went: CPU per round trip at each end (the clock ticks are 10 ms, so it may be 0).
+        if (w.unit === 'round trips/s') assert.ok(r.cpu !== undefined && r.cpu.clientUs >= 0 && r.cpu.serverUs >= 0, `${where}: cpu ${JSON.stringify(r.cpu)}`);
       }
     }
     assert.ok(report.ratios.length > 20);
@@ -70,7 +80,7 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.equal(report.memory.requested, 1000);
     assert.deepEqual(
       report.memory.servers.map((s) => s.server),
-      ['warren', 'node:http'],
+      ['warren', 'node:http', 'raw'],
     );
     for (const s of report.memory.servers) {
       assert.ok(s.connections > 0 && s.connections <= 1000);
