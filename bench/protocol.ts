@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection, type ChunkExtension, type ReceivedEvent, type SendEvent } from '../src/protocol/index.js';
 import { gitCommit } from './lib/git.js';
 import { LlhttpRequestParser } from './lib/llhttp.js';
+import { machineLine, thisMachine } from './lib/machine.js';
 import { measureGroup, type Case, type Plan, type Summary } from './lib/measure.js';
 import { formatRate, isNoisy, tableHeader, tableRow, type Spread } from './lib/stats.js';
 
@@ -538,15 +539,9 @@ function main(): void {
     writeFileSync(options.childResult, JSON.stringify(result));
     return;
   }
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
+  const machine = thisMachine();
   console.log("warren protocol bench: warren's sans-I/O core vs node's llhttp (_http_common HTTPParser) driven from JS");
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}`);
+  console.log(machineLine(machine));
   console.log(
     `mode: ${options.quick ? 'quick (smoke test: numbers are not meaningful)' : 'full'}: per case ~${plan.warmupMs} ms warm-up,` +
       ` then ${plan.rounds} rounds of ~${plan.roundMs} ms; a benchmark's cases run interleaved, round by round;` +

@@ -235,6 +235,20 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('a small body already received is read ahead: the next request goes out before it is read', async () => {
+      // With one request on the wire at a time, the second waits for the first response's end;
+      // that end is in the same bytes as its head, so it is read without the program asking.
+      const server = await serve(transport, echo);
+      const conn = await open(server, { pipelining: 1 });
+      const first = await conn.get('/first');
+      const second = await Promise.race([conn.get('/second'), delay(2000).then(() => null)]);
+      assert.notEqual(second, null, 'the second request waited for the first body to be read');
+      assert.equal((await echoed(second!))['uri'], '/second');
+      assert.equal((await echoed(first))['uri'], '/first');
+      conn.close();
+      await server.close();
+    });
+
     run('an incoming body passed on as a request body keeps its length, or its chunks and trailers', async () => {
       const origin = await serve(transport, kinds);
       const server = await serve(transport, echo);

@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../../src/index.js';
 import { TempServer } from '../../src/testing/index.js';
 import { gitCommit } from '../lib/git.js';
+import { machineLine, thisMachine } from '../lib/machine.js';
 import { isNoisy, median, spread, tableHeader, tableRow } from '../lib/stats.js';
 import { makeDriver, runFor, type ClientKind, type Driver, type Op } from './drivers.js';
 import type { Target } from './framing.js';
@@ -642,17 +643,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }, (options.quick ? 110 : 540) * 1000).unref();
 
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    kernel: os.release(),
-    memoryMiB: Math.round(os.totalmem() / 2 ** 20),
-  };
+  const machine = thisMachine();
   console.log('warren bench suite: warren against node:http, undici and the raw net limit, servers in child processes');
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}, kernel ${machine.kernel}, ${machine.memoryMiB} MiB`);
+  console.log(machineLine(machine));
   console.log(
     `mode: ${options.quick ? 'quick (smoke test: numbers are not meaningful)' : 'full'}: per pair a check, ${plan.warmupMs} ms warm-up, then ${plan.runs} runs of ${plan.runMs} ms` +
       ` (W6: ${plan.loadMs} ms), pairs interleaved run by run; median, min and max over the runs`,

@@ -9,7 +9,7 @@ import { Connection, ProtocolError, type DataEvent, type EndOfMessageEvent, type
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
-import { prepare, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
+import { drained, prepare, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
 import type { ResolvedClientOptions } from './options.js';
 import { ClientResponse } from './response.js';
 
@@ -57,8 +57,6 @@ export class ClientConnection implements Timed, Sink {
   #writing: Exchange | null = null;
   /** The response body being read off the wire. */
   #reading: ResponseSource | null = null;
-  /** Who waits for the socket to drain: one request is written at a time, so one writer at most. */
-  #drainWaiter: (() => void) | null = null;
   #failure: RequestError | null = null;
   #mustClose = false;
   #responses = 0;
@@ -230,26 +228,16 @@ export class ClientConnection implements Timed, Sink {
     return writeChunks(this.#socket, chunks, 'request');
   }
 
-  drain(): Promise<void> {
-    if (this.#socket.destroyed) return Promise.reject(new WarrenError('connection-closed', 'the connection closed while the request was written'));
-    // The buffer may have drained while the writer awaited its body: a 'drain' already past never comes again.
-    if (!this.#socket.writableNeedDrain) return Promise.resolve();
+  async drain(): Promise<void> {
+    const wait = drained(this.#socket, 'request');
+    if (wait === null) return;
     this.#arm('body', this.#host.options.bodyTimeout);
-    return new Promise((resolve, reject) => {
-      this.#drainWaiter = () => {
-        if (this.#deadlineKind === 'body') this.#disarm();
-        if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the request was written'));
-        else resolve();
-      };
-      // Listened for only while waited for: an idle connection carries no drain listener.
-      this.#socket.once('drain', () => this.#wakeDrain());
-    });
-  }
-
-  #wakeDrain(): void {
-    const wake = this.#drainWaiter;
-    this.#drainWaiter = null;
-    wake?.();
+    try {
+      await wait;
+    } finally {
+      // A headers deadline armed since, for an earlier pipelined request, stays.
+      if (this.#deadlineKind === 'body') this.#disarm();
+    }
   }
 
   // --- reading
@@ -405,7 +393,6 @@ export class ClientConnection implements Timed, Sink {
       this.#reading = null;
     }
     this.#writing = null;
-    this.#wakeDrain();
     if (!this.#socket.destroyed) this.#socket.destroy();
   }
 
@@ -431,7 +418,6 @@ export class ClientConnection implements Timed, Sink {
       this.pumpReads();
     }
     this.#host.untrack(this);
-    this.#wakeDrain();
     this.#host.closed?.(this);
   }
 

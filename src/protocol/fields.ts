@@ -9,10 +9,6 @@ export type FieldLine = readonly [name: string, value: string];
 /** What `send()` takes where a head or trailer section goes. */
 export type FieldsInit = Fields | readonly FieldLine[];
 
-/** adopt() hands its arrays to the constructor through here. */
-const ADOPT: Iterable<FieldLine> = [];
-let adopting: [string[], string[], string[]] | null = null;
-
 export class Fields implements Iterable<FieldLine> {
   /** Lowercased names, one per line. */
   #names: string[];
@@ -21,21 +17,19 @@ export class Fields implements Iterable<FieldLine> {
   #values: string[];
 
   constructor(lines: Iterable<FieldLine> = []) {
-    if (lines === ADOPT && adopting !== null) {
-      [this.#names, this.#rawNames, this.#values] = adopting;
-      adopting = null;
-      return;
-    }
     this.#names = [];
     this.#rawNames = [];
     this.#values = [];
     for (const [name, value] of lines) this.append(name, value);
   }
 
-  /** @internal The parser's constructor: the arrays are taken, not copied (nor made only to be replaced). */
+  /** @internal The parser's constructor: the arrays are taken, not copied. */
   static adopt(names: string[], rawNames: string[], values: string[]): Fields {
-    adopting = [names, rawNames, values];
-    return new Fields(ADOPT);
+    const fields = new Fields();
+    fields.#names = names;
+    fields.#rawNames = rawNames;
+    fields.#values = values;
+    return fields;
   }
 
   static from(init: FieldsInit): Fields {

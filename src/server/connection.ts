@@ -18,7 +18,7 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
-import { prepare, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
+import { corkForTick, drained, prepare, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ServerRequest } from './request.js';
@@ -40,7 +40,6 @@ type Phase = 'head' | 'app' | 'respond' | 'done';
 const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
 
-const uncork = (conn: ServerConnection): void => conn.uncork();
 
 export class ServerConnection implements Timed, Sink {
   readonly #ctx: ServerContext;
@@ -56,9 +55,6 @@ export class ServerConnection implements Timed, Sink {
   #peerError: ProtocolError | null = null;
   #closeAfter = false;
   #drained = 0;
-  /** Who waits for the socket to drain: one message is written at a time, so one writer at most. */
-  #drainWaiter: (() => void) | null = null;
-  #corked = false;
 
   constructor(ctx: ServerContext, socket: Socket, session: Session) {
     this.#ctx = ctx;
@@ -122,7 +118,6 @@ export class ServerConnection implements Timed, Sink {
     this.#phase = 'done';
     this.#ctx.untrack(this);
     if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
-    this.#onDrain();
     this.#ctx.closed(this);
   }
 
@@ -290,41 +285,20 @@ export class ServerConnection implements Timed, Sink {
 
   // Sink: the response goes out through here.
   write(chunks: Uint8Array[]): boolean {
-    if (!this.#corked && this.#conn.bufferedBytes > 0 && !this.#socket.destroyed) {
-      // More requests are already here (pipelined): their responses leave in one write, at the end of the tick.
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(uncork, this);
-    }
+    // More requests are already here (pipelined): their responses leave together.
+    if (this.#conn.bufferedBytes > 0) corkForTick(this.#socket);
     return writeChunks(this.#socket, chunks, 'response');
   }
 
-  /** @internal */
-  uncork(): void {
-    this.#corked = false;
-    this.#socket.uncork();
-  }
-
-  drain(): Promise<void> {
-    if (this.#socket.destroyed) return Promise.reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
-    // The buffer may have drained while the writer awaited its body: a 'drain' already past never comes again.
-    if (!this.#socket.writableNeedDrain) return Promise.resolve();
+  async drain(): Promise<void> {
+    const wait = drained(this.#socket, 'response');
+    if (wait === null) return;
     this.#arm('body', this.#ctx.options.bodyTimeout);
-    return new Promise((resolve, reject) => {
-      this.#drainWaiter = () => {
-        this.#disarm();
-        if (this.#socket.destroyed) reject(new WarrenError('connection-closed', 'the connection closed while the response was written'));
-        else resolve();
-      };
-      // Listened for only while waited for: an idle connection carries no drain listener.
-      this.#socket.once('drain', () => this.#onDrain());
-    });
-  }
-
-  #onDrain(): void {
-    const wake = this.#drainWaiter;
-    this.#drainWaiter = null;
-    wake?.();
+    try {
+      await wait;
+    } finally {
+      this.#disarm();
+    }
   }
 
   /** @internal The next piece of the current request body (see ExchangeSource). */

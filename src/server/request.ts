@@ -19,8 +19,9 @@ export class ServerRequest {
   /** Null when the request has no body. */
   readonly body: Body | ChunkedBody | null;
   #mount: string[] | null = null;
+  /** Null until the uri is split (on first use of path or query). */
   #path: string[] | null = null;
-  #query: string | null | undefined = undefined;
+  #query: string | null = null;
   #headers: HeaderMap | null = null;
 
   constructor(method: string, uri: string, version: HttpVersion, fields: Fields, body: Body | ChunkedBody | null) {
@@ -40,20 +41,19 @@ export class ServerRequest {
 
   /** Path segments still to route: `/a/b` is ['a', 'b'], `/` is [], `/a/` is ['a', '']. */
   get path(): string[] {
-    if (this.#path === null) {
-      const q = this.uri.indexOf('?');
-      this.#path = splitPath(q === -1 ? this.uri : this.uri.slice(0, q));
-    }
-    return this.#path;
+    return this.#path ?? this.#split();
   }
 
   /** The query string without '?': null when there is no '?', '' when it is empty. */
   get query(): string | null {
-    if (this.#query === undefined) {
-      const q = this.uri.indexOf('?');
-      this.#query = q === -1 ? null : this.uri.slice(q + 1);
-    }
+    if (this.#path === null) this.#split();
     return this.#query;
+  }
+
+  #split(): string[] {
+    const q = this.uri.indexOf('?');
+    this.#query = q === -1 ? null : this.uri.slice(q + 1);
+    return (this.#path = splitPath(q === -1 ? this.uri : this.uri.slice(0, q)));
   }
 
   /** Header values by lowercase name, built on first use; without hop-by-hop fields, which `fields` keeps. */

@@ -35,6 +35,38 @@ export function writeChunks(socket: Socket, chunks: readonly Uint8Array[], what:
   return ok;
 }
 
+/**
+ * Null when `socket` takes writes now (a 'drain' that came while the writer awaited its
+ * body never comes again); else a promise of the next 'drain', which fails when the
+ * socket closes first. Listens only while waited on, so a caller arms a deadline only
+ * for a real wait.
+ */
+export function drained(socket: Socket, what: string): Promise<void> | null {
+  if (!socket.writableNeedDrain && !socket.destroyed) return null;
+  const closed = (): WarrenError => new WarrenError('connection-closed', `the connection closed while the ${what} was written`);
+  if (socket.destroyed) return Promise.reject(closed());
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      if (socket.destroyed) reject(closed());
+      else resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+/** Holds `socket`'s writes until the end of this tick, so that what is written meanwhile leaves in one writev. */
+export function corkForTick(socket: Socket): void {
+  // writeChunks() uncorks before it returns: a cork still in place is this one.
+  if (socket.writableCorked > 0 || socket.destroyed) return;
+  socket.cork();
+  process.nextTick(uncork, socket);
+}
+
+const uncork = (socket: Socket): void => socket.uncork();
+
 /** Chunks up to this many bytes in all are copied into one write (a copy is cheaper than a syscall). */
 const JOIN_BYTES = 8192;
 
