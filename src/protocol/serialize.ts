@@ -8,7 +8,7 @@ import { localError } from './errors.js';
 import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
-import { TARGET, TOKEN, VALUE_FORBIDDEN_OUT, isOws, listMembers } from './syntax.js';
+import { TARGET, VALUE_FORBIDDEN_OUT, isOws, listMembers, lowerToken } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -62,7 +62,8 @@ export function newFacts(): OutgoingFacts {
 }
 
 function renderLine(name: string, value: string, facts: OutgoingFacts | null): string {
-  if (typeof name !== 'string' || !TOKEN.test(name)) {
+  const lower = typeof name === 'string' ? lowerToken(name) : null;
+  if (lower === null) {
     throw localError('invalid-event', `field name ${JSON.stringify(name)} is not a token: no spaces, colons, CR or LF (RFC 9110 §5.1)`);
   }
   if (typeof value !== 'string') {
@@ -74,7 +75,7 @@ function renderLine(name: string, value: string, facts: OutgoingFacts | null): s
   if (value.length > 0 && (isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)))) {
     throw localError('invalid-event', `field ${name} has a value that starts or ends with whitespace (RFC 9110 §5.5)`);
   }
-  if (facts !== null) note(name.toLowerCase(), value, facts);
+  if (facts !== null) note(lower, value, facts);
   return `${name}: ${value}\r\n`;
 }
 
@@ -112,7 +113,7 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
 }
 
 export function renderRequestLine(method: string, target: string, version: HttpVersion): string {
-  if (typeof method !== 'string' || !TOKEN.test(method)) {
+  if (typeof method !== 'string' || lowerToken(method) === null) {
     throw localError('invalid-event', `method ${JSON.stringify(method)} is not a token (RFC 9110 §9.1)`);
   }
   if (typeof target !== 'string' || !TARGET.test(target)) {

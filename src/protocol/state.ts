@@ -59,8 +59,14 @@ const EVENT_TRANSITIONS: Readonly<Record<Role, Table>> = {
   },
 };
 
+// The tables as maps: a lookup by a string that varies is faster in a Map than in an object.
+const asMap = (table: Table): ReadonlyMap<State, ReadonlyMap<Transition, State>> =>
+  new Map(Object.entries(table).map(([from, row]) => [from as State, new Map(Object.entries(row!) as [Transition, State][])]));
+const CLIENT = asMap(EVENT_TRANSITIONS.client);
+const SERVER = asMap(EVENT_TRANSITIONS.server);
+
 /** What a pair of states does to one party: [client, server] -> [party, new state]. */
-const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
+export const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['might-switch-protocol', 'switched-protocol', 'client', 'switched-protocol'],
   ['closed', 'idle', 'server', 'must-close'],
   ['closed', 'done', 'server', 'must-close'],
@@ -72,8 +78,10 @@ const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['done', 'error', 'client', 'must-close'],
 ];
 
-/** The states some joint transition starts from: only they need the joint table. */
-const RARE: ReadonlySet<State> = new Set(JOINT_TRANSITIONS.flatMap(([c, s]) => [c, s]).filter((state) => state !== 'idle' && state !== 'done'));
+/** Whether some joint transition starts from `state` other than idle and done (state.test.ts checks it against the table). */
+export function rare(state: State): boolean {
+  return state === 'might-switch-protocol' || state === 'switched-protocol' || state === 'closed' || state === 'error';
+}
 
 export class ConnectionState {
   client: State = 'idle';
@@ -88,7 +96,7 @@ export class ConnectionState {
     const from = this[party];
     // Body data changes nothing: the hot path skips the tables.
     if (transition === 'data' && from === 'send-body') return;
-    const to = EVENT_TRANSITIONS[party][from]?.[transition];
+    const to = (party === 'client' ? CLIENT : SERVER).get(from)?.get(transition);
     if (to === undefined) {
       throw localError('invalid-state', `the ${party} cannot send ${describe(transition)} now: its state is ${from}`);
     }
@@ -121,17 +129,14 @@ export class ConnectionState {
     for (;;) {
       const client = this.client;
       const server = this.server;
-      if (this.pendingSwitch !== null && this.client === 'done') this.client = 'might-switch-protocol';
-      if (this.pendingSwitch === null && this.client === 'might-switch-protocol') this.client = 'done';
-      if (!this.keepAlive) {
-        if (this.client === 'done') this.client = 'must-close';
-        if (this.server === 'done') this.server = 'must-close';
+      // A party done with its message starts its next one (keep-alive, pipelining), waits
+      // for the server's word on a switch, or must close.
+      if (client === 'done' || (client === 'might-switch-protocol' && this.pendingSwitch === null)) {
+        this.client = this.pendingSwitch !== null ? 'might-switch-protocol' : this.keepAlive ? 'idle' : 'must-close';
       }
-      // Keep-alive: each party starts its next message on its own (pipelining).
-      if (this.client === 'done') this.client = 'idle';
-      if (this.server === 'done') this.server = 'idle';
-      if (this.server === 'idle' && this.outstanding > 0) this.server = 'send-response';
-      if (RARE.has(this.client) || RARE.has(this.server)) {
+      if (server === 'done') this.server = !this.keepAlive ? 'must-close' : this.outstanding > 0 ? 'send-response' : 'idle';
+      else if (server === 'idle' && this.outstanding > 0) this.server = 'send-response';
+      if (rare(this.client) || rare(this.server)) {
         for (const [c, s, party, to] of JOINT_TRANSITIONS) {
           if (this.client === c && this.server === s) this[party] = to;
         }

@@ -5,6 +5,31 @@
 /** token = 1*tchar (RFC 9110 §5.6.2). */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/**
+ * Tokens seen before, each with its lowercase form. Heads repeat a few field names and
+ * methods, and a hit skips the regular expression and the case fold. Bounded, so a peer
+ * that sends ever new names only makes them checked each time.
+ */
+const KNOWN_TOKENS = new Map<string, string>();
+const KNOWN_TOKENS_MAX = 512;
+
+/** The lowercase form of `text` when it is a token; null when it is not. */
+export function lowerToken(text: string): string | null {
+  const known = KNOWN_TOKENS.get(text);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(text)) return null;
+  const lower = text.toLowerCase();
+  // A copy, not the slice it may be: a slice would keep its whole head alive in the map.
+  if (KNOWN_TOKENS.size < KNOWN_TOKENS_MAX && text.length <= 64) KNOWN_TOKENS.set(copy(text), copy(lower));
+  return lower;
+}
+
+function copy(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += text[i];
+  return out;
+}
+
 /** A char that may not appear inside a field value or reason phrase: CTL but HTAB (RFC 9110 §5.5). */
 export const VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
 
