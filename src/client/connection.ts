@@ -179,7 +179,7 @@ export class ClientConnection implements Timed, Sink {
       const prepared = prepare(exchange.headers, exchange.body, true, !bodiless || method === 'POST' || method === 'PUT' || method === 'PATCH');
       plan = prepared.plan;
       const fields: FieldLine[] = prepared.fields;
-      if (this.#host.host !== null && !fields.some(([name]) => name.toLowerCase() === 'host')) fields.unshift(['Host', this.#host.host]);
+      if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
       head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields });
       expectContinue = this.#conn.expectingContinue;
     } catch (error) {

@@ -77,11 +77,11 @@ export class Connection {
 
   /** This side's state, as the state table names it. */
   get ourState(): State {
-    return this.#state[this.role];
+    return this.#state.of(this.role);
   }
 
   get theirState(): State {
-    return this.#state[this.#peer];
+    return this.#state.of(this.#peer);
   }
 
   /** False once either side has said the connection closes after the current exchange. */
@@ -134,7 +134,7 @@ export class Connection {
   }
 
   #next(): ReceivedEvent | NoEvent {
-    const their = this.#state[this.#peer];
+    const their = this.#state.of(this.#peer);
     if (this.#reader !== null) return this.#readBody();
     switch (their) {
       case 'might-switch-protocol':
@@ -281,8 +281,8 @@ export class Connection {
   }
 
   #bodyWriter(type: string): BodyWriter {
-    if (this.#writer === null || this.#state[this.role] !== 'send-body') {
-      throw localError('invalid-state', `cannot send ${type} now: this side's state is ${this.#state[this.role]}, not send-body`);
+    if (this.#writer === null || this.#state.of(this.role) !== 'send-body') {
+      throw localError('invalid-state', `cannot send ${type} now: this side's state is ${this.#state.of(this.role)}, not send-body`);
     }
     return this.#writer;
   }
@@ -350,7 +350,7 @@ export class Connection {
     if (this.role !== role) {
       throw localError('invalid-event', `a ${this.role} cannot send a ${type}: that is the ${role}'s part`);
     }
-    const state = this.#state[role];
+    const state = this.#state.of(role);
     const ok = type === 'request' ? state === 'idle' : state === 'send-response' || (type === 'response' && state === 'idle');
     if (!ok) throw localError('invalid-state', `cannot send a ${type} now: this side's state is ${state}`);
   }

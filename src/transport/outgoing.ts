@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { Fields, ProtocolError, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
 import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, type LastChunk, type OutgoingBody, type OutgoingChunk } from './body.js';
 import { WarrenError } from './errors.js';
+import { lowerToken } from '../protocol/syntax.js';
 
 /** Headers as a program gives them: a record (lowercase or not; undefined values are left out), field lines, or Fields. */
 export type HeadersInit = Readonly<Record<string, string | number | readonly string[] | undefined>> | FieldsInit;
@@ -79,13 +80,13 @@ export interface Sink {
 const EMPTY_PLAN: BodyPlan = { kind: 'bytes', data: null };
 
 /**
- * The field lines to send and how to send the body. `chunkedOk`: the peer reads chunked
- * (HTTP/1.1); when it does not, a chunked body goes to the close instead. `emptyIsZero`:
- * a null body is a body of length 0 and says so; when false (HEAD, 204, 304, a GET), a
+ * The field lines to send, how to send the body, and whether a Host field is among them.
+ * `chunkedOk`: the peer reads chunked (HTTP/1.1); when it does not, a chunked body goes
+ * to the close instead. `emptyIsZero`: a null body is a body of length 0 and says so; when false (HEAD, 204, 304, a GET), a
  * null body adds no framing and a Content-Length given is left alone, as the length of
  * the representation (RFC 9110 §8.6).
  */
-export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, chunkedOk: boolean, emptyIsZero: boolean): { fields: FieldLine[]; plan: BodyPlan } {
+export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, chunkedOk: boolean, emptyIsZero: boolean): { fields: FieldLine[]; plan: BodyPlan; host: boolean } {
   const fields = toLines(headers);
   let length: number | null;
   let plan: BodyPlan;
@@ -116,10 +117,13 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
   }
   let givenLength: string | null = null;
   let givenCoding: string | null = null;
+  let host = false;
   for (const [name, value] of fields) {
-    const lower = name.toLowerCase();
+    // A name that is not a string or not a token is refused with its reason by the serializer.
+    const lower = typeof name === 'string' ? lowerToken(name) : null;
     if (lower === 'content-length') givenLength = value;
     else if (lower === 'transfer-encoding') givenCoding = value;
+    else if (lower === 'host') host = true;
   }
   if (length !== null) {
     if (givenCoding !== null) throw conflict(`Transfer-Encoding: ${givenCoding} is set, but the body has a known length of ${length}`);
@@ -136,7 +140,7 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
     // An HTTP/1.0 peer reads the body to the close: a chunked coding given (a proxied response's) goes.
     if (givenCoding !== null && !chunkedOk) fields.splice(fields.findIndex(([name]) => name.toLowerCase() === 'transfer-encoding'), 1);
   }
-  return { fields, plan };
+  return { fields, plan, host };
 }
 
 /** Headers as field lines; a record's arrays become one line per value (set-cookie). */
