@@ -5,7 +5,7 @@
 // is a RequestError saying whether the request was sent, so a caller knows if a retry is safe.
 
 import type { Socket } from '../transport/connect.js';
-import { Connection, ProtocolError, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
+import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
@@ -97,14 +97,14 @@ export class ClientConnection implements Timed, Sink {
   /** The server's Keep-Alive: timeout=N hint from its last response, in ms; null when none. */
   keepAliveHint: number | null = null;
 
-  request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options: RequestOptions = {}): Promise<ClientResponse> {
+  request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
     return new Promise<ClientResponse>((resolve, reject) => {
       const exchange: Exchange = {
         method,
         uri,
         headers,
         body,
-        signal: options.signal,
+        signal: options?.signal,
         resolve,
         reject,
         sent: false,
@@ -116,7 +116,7 @@ export class ClientConnection implements Timed, Sink {
       if (this.#failure !== null || this.#mustClose || this.#socket.destroyed) {
         return this.#settle(exchange, new RequestError('connection-closed', 'the connection is closed or closing: make a new one', false));
       }
-      const signal = options.signal;
+      const signal = options?.signal;
       if (signal?.aborted) return this.#settle(exchange, new RequestError('aborted', 'the request was aborted before it was sent', false, { cause: signal.reason }));
       if (signal !== undefined) {
         exchange.onAbort = () => this.#abort(exchange);
@@ -176,7 +176,7 @@ export class ClientConnection implements Timed, Sink {
     try {
       const method = exchange.method;
       const bodiless = exchange.body === null || exchange.body === undefined;
-      const prepared = prepare(exchange.headers, exchange.body, true, !bodiless || method === 'POST' || method === 'PUT' || method === 'PATCH');
+      const prepared = prepare(exchange.headers, exchange.body, true, !bodiless || requestStatesEmptyLength(method));
       plan = prepared.plan;
       const fields: FieldLine[] = prepared.fields;
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
@@ -295,7 +295,8 @@ export class ClientConnection implements Timed, Sink {
             this.#mustClose = true;
             exchange.continued();
           }
-          this.keepAliveHint = keepAliveHint(event.fields.get('keep-alive'));
+          const hint = keepAliveTimeout(event.fields.get('keep-alive'));
+          this.keepAliveHint = hint === null ? null : hint * 1000;
           const framing = event.framing;
           let body: Body | ChunkedBody | null = null;
           if (framing.kind !== 'none') {
@@ -477,12 +478,6 @@ class ResponseSource implements BodySource {
       this.#conn.pumpReads();
     });
   }
-}
-
-function keepAliveHint(value: string | null): number | null {
-  if (value === null) return null;
-  const match = /(?:^|,)\s*timeout\s*=\s*(\d+)/i.exec(value);
-  return match === null ? null : Number(match[1]) * 1000;
 }
 
 function asRequestError(error: unknown, sent: boolean): RequestError {

@@ -35,6 +35,15 @@ export function responseFraming(method: string | null, status: number, head: Fra
   return CLOSE_DELIMITED;
 }
 
+/**
+ * Whether a request with `method` and no content still says Content-Length: 0: POST, PUT
+ * and PATCH define a meaning for content, and a user agent sends the length of none
+ * (RFC 9110 §8.6); other methods send no framing at all.
+ */
+export function requestStatesEmptyLength(method: string): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH';
+}
+
 /** HEAD, 1xx, 204, 304 and a 2xx to CONNECT have no body (RFC 9112 §6.3 rules 1-2). */
 export function responseHasBody(method: string | null, status: number): boolean {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return false;

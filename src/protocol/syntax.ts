@@ -74,3 +74,14 @@ export function listMembers(value: string): string[] {
   }
   return out;
 }
+
+/**
+ * The `timeout` parameter of a Keep-Alive field, in seconds: how long the server keeps an
+ * idle connection (Keep-Alive is HTTP/1.0's, RFC 2068 §19.7.1.1; servers still send it).
+ * Null when absent or not a number.
+ */
+export function keepAliveTimeout(value: string | null): number | null {
+  if (value === null) return null;
+  const match = /(?:^|,)\s*timeout\s*=\s*(\d{1,9})\s*(?:,|$)/i.exec(value);
+  return match === null ? null : Number(match[1]);
+}
