@@ -1,6 +1,6 @@
 // Character classes and small grammar checks of RFC 9110 §5.6 and RFC 9112, shared by
-// the parser and the serializer so that what one accepts the other can produce.
-// Heads are handled as latin1 strings: one char per byte.
+// the parser and the serializer so that what one accepts the other can produce, and the
+// token cache both use. Heads are handled as latin1 strings: one char per byte.
 
 /** token = 1*tchar (RFC 9110 §5.6.2). */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
