@@ -22,6 +22,7 @@ import { ServerConnection } from '../src/server/connection.js';
 import { resolveServerOptions } from '../src/server/options.js';
 import { Session } from '../src/server/session.js';
 import { gitCommit } from './lib/git.js';
+import { withTimeout } from './lib/timeout.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { spread, tableHeader, tableRow, type Spread } from './lib/stats.js';
 import { suite } from './suite/apps.js';
@@ -107,16 +108,11 @@ function pair(client: Side, server: Side, op: Op): () => Promise<void> {
       if (response.status !== 200 || !want.equals(body)) throw new Error(`${client} -> ${server}: not the response expected`);
     };
   }
-  const length = RESPONSE[op].length;
-  let got = 0;
+  // Each response is written whole and delivered in one piece here, so every piece must be
+  // the response expected: warren's server answering anything else fails the run.
   let done: (() => void) | null = null;
   c.on('data', (data: Buffer) => {
-    got += data.length;
-    if (got < length) return;
-    if (got > length || server === 'warren' && !data.subarray(data.length - 4).equals(RESPONSE[op].subarray(length - 4))) {
-      throw new Error(`${client} -> ${server}: not the response expected`);
-    }
-    got = 0;
+    if (!data.equals(RESPONSE[op])) throw new Error(`${client} -> ${server}: not the response expected: ${JSON.stringify(data.toString('latin1'))}`);
     done!();
   });
   return () =>
@@ -182,6 +178,8 @@ const PAIRS: readonly [string, Side, Side][] = [
 async function measure(op: Op, plan: Plan): Promise<Row[]> {
   const steps = PAIRS.map(([, client, server]) => pair(client, server, op));
   const coreStep = core(op);
+  // A pair that never answers fails here instead of hanging the run.
+  for (const [p, step] of steps.entries()) await withTimeout(step(), 2_000, `${PAIRS[p]![0]}: the first round trip`);
   for (const step of steps) for (let i = 0; i < plan.warmup; i++) await step();
   for (let i = 0; i < plan.warmup; i++) coreStep();
   const runs: number[][] = [...PAIRS, 'core'].map(() => []);
@@ -201,12 +199,25 @@ async function measure(op: Op, plan: Plan): Promise<Row[]> {
   return names.map((name, i) => ({ name, nsPerRoundTrip: spread(runs[i]!), runs: runs[i]! }));
 }
 
-async function main(): Promise<void> {
+const USAGE = 'usage: node dist/bench/userland.js [--quick] [--json FILE]';
+
+function args(): { quick: boolean; jsonFile: string | undefined } {
   const argv = process.argv.slice(2);
-  const quick = argv.includes('--quick');
-  const jsonAt = argv.indexOf('--json');
-  const jsonFile = jsonAt === -1 ? undefined : argv[jsonAt + 1];
-  if (jsonAt !== -1 && (jsonFile === undefined || jsonFile.startsWith('--'))) throw new Error('usage: node dist/bench/userland.js [--quick] [--json FILE]');
+  let quick = false;
+  let jsonFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--quick') quick = true;
+    else if (argv[i] === '--json' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) jsonFile = argv[++i];
+    else {
+      console.error(USAGE);
+      process.exit(2);
+    }
+  }
+  return { quick, jsonFile };
+}
+
+async function main(): Promise<void> {
+  const { quick, jsonFile } = args();
   const plan = quick ? QUICK : FULL;
   const machine = thisMachine();
   console.log("warren userland bench: warren's own CPU per round trip, client and server over in-memory sockets in one process");

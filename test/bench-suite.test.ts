@@ -5,11 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { assertRefusesUnknownArgument, quickRun } from './lib/bench.js';
 
 // This file runs as dist/test/bench-suite.test.js; the suite is dist/bench/suite/main.js.
 const SUITE = fileURLToPath(new URL('../bench/suite/main.js', import.meta.url));
@@ -32,14 +32,7 @@ interface Report {
 }
 
 test('bench suite --quick runs every workload and writes its JSON', { timeout: 130_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'warren-bench-suite-'));
-  try {
-    const json = join(dir, 'results.json');
-    const child = spawnSync(process.execPath, [SUITE, '--quick', '--json', json], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(child.error, undefined, String(child.error));
-    assert.equal(child.status, 0, `exit ${child.status}\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`);
-    const out = child.stdout;
-    assert.match(out, /^machine: .+, \d+ cores, node v\d+/m);
+  quickRun(SUITE, 120_000, ({ stdout: out, report: parsed, json, dir }) => {
     for (const id of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6']) assert.match(out, new RegExp(`^${id} \\[[^\\]]+\\] .+$`, 'm'), `no table for ${id}`);
     assert.match(out, /^ {2}pair +median +min +max +unit$/m);
     assert.match(out, /^ {2}warren -> warren +[\d,]+ +[\d,]+ +[\d,]+ +round trips\/s/m);
@@ -54,7 +47,7 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.match(out, /^ {2}warren -> raw +[\d,]+ .+round trips\/s +[\d.]+ \+ +[\d.]+/m);
     assert.match(out, /^ratio W1 unix +client: warren->raw \/ raw limit +\d+\.\d\d$/m);
 
-    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    const report = parsed as Report;
     assert.equal(report.bench, 'suite');
     assert.equal(report.mode, 'quick');
     assert.equal(report.machine.node, process.version);
@@ -95,13 +88,9 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(text, /warren → warren/);
     assert.match(text, /<\/svg>\n$/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('bench suite refuses an unknown argument', () => {
-  const child = spawnSync(process.execPath, [SUITE, '--nope'], { encoding: 'utf8', timeout: 10_000 });
-  assert.equal(child.status, 2);
-  assert.match(child.stderr, /usage:/);
+  assertRefusesUnknownArgument(SUITE);
 });

@@ -12,6 +12,7 @@
 // Every job is bounded in time: it fails (answers { error }) rather than wait forever.
 
 import { connect, type Socket } from 'node:net';
+import { withTimeout } from '../lib/timeout.js';
 import { hostField, ResponseReader, type Target } from './framing.js';
 import { HELLO } from './payloads.js';
 
@@ -40,14 +41,6 @@ function open(target: Target): Promise<Socket> {
     });
     socket.once('error', reject);
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function load(target: Target, connections: number, ms: number, maxRequests: number): Promise<LoadReply> {

@@ -31,6 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../../src/index.js';
 import { TempServer } from '../../src/testing/index.js';
+import { withTimeout } from '../lib/timeout.js';
 import { gitCommit } from '../lib/git.js';
 import { machineLine, thisMachine } from '../lib/machine.js';
 import { isNoisy, median, spread, tableHeader, tableRow } from '../lib/stats.js';
@@ -239,14 +240,6 @@ interface RunningServer {
   readonly target: Target;
   readonly pid: number;
   close(): Promise<void>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function startWarren(on: string, extra: ServerOptions = {}): Promise<RunningServer> {

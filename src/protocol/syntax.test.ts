@@ -14,7 +14,8 @@ test('lowerToken folds a token and refuses what is not one, every time it is ask
 });
 
 test('lowerToken stays right past its cache bound, and for names cut from a longer text', () => {
-  for (let i = 0; i < 2000; i++) assert.equal(lowerToken(`X-Name-${i}`), `x-name-${i}`);
+  // Twice round 2000 names: the cache fills, empties and fills again, and every answer holds.
+  for (let round = 0; round < 2; round++) for (let i = 0; i < 2000; i++) assert.equal(lowerToken(`X-Name-${i}`), `x-name-${i}`);
   const head = `X-Long-Name-${'A'.repeat(80)}: v`;
   const name = head.slice(0, head.indexOf(':'));
   assert.equal(lowerToken(name), name.toLowerCase());

@@ -7,8 +7,9 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Tokens seen before, each with its lowercase form. Heads repeat a few field names and
- * methods, and a hit skips the regular expression and the case fold. Bounded, so a peer
- * that sends ever new names only makes them checked each time.
+ * methods, and a hit skips the regular expression and the case fold. Emptied when full:
+ * a peer that sends ever new names costs the cache its contents, which the names in
+ * common use win back at once, and never more memory.
  */
 const KNOWN_TOKENS = new Map<string, string>();
 const KNOWN_TOKENS_MAX = 512;
@@ -19,8 +20,11 @@ export function lowerToken(text: string): string | null {
   if (known !== undefined) return known;
   if (!TOKEN.test(text)) return null;
   const lower = text.toLowerCase();
-  // A copy, not the slice it may be: a slice would keep its whole head alive in the map.
-  if (KNOWN_TOKENS.size < KNOWN_TOKENS_MAX && text.length <= 64) KNOWN_TOKENS.set(copy(text), copy(lower));
+  if (text.length <= 64) {
+    if (KNOWN_TOKENS.size === KNOWN_TOKENS_MAX) KNOWN_TOKENS.clear();
+    // A copy, not the slice it may be: a slice would keep its whole head alive in the map.
+    KNOWN_TOKENS.set(copy(text), copy(lower));
+  }
   return lower;
 }
 
