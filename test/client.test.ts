@@ -442,6 +442,10 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual([out['expect'], out['length'], out['body']], ['100-continue', '8', 'the body']);
       const chunked = await echoed(await conn.post('/up', { expect: '100-continue' }, new ChunkedBodyIter([{ data: 'a' }, { data: 'b' }])));
       assert.deepEqual([chunked['coding'], chunked['body']], ['chunked', 'ab']);
+      // With no body there is nothing to hold back: the request goes whole, and no 100 is awaited.
+      const bodiless = await echoed(await conn.get('/none', { Expect: '100-continue' }));
+      assert.deepEqual([bodiless['uri'], bodiless['body']], ['/none', null]);
+      assert.ok(Date.now() - started < 2000, 'a request without a body waited for continueTimeout');
       // The connection goes on.
       assert.equal((await echoed(await conn.get('/next')))['uri'], '/next');
       assert.equal(received.length, 1);

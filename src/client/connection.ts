@@ -9,7 +9,7 @@ import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, 
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
-import { drained, prepare, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
+import { drained, prepare, wholeBody, writeBody, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
 import type { ResolvedClientOptions } from './options.js';
 import { ClientResponse } from './response.js';
 
@@ -173,6 +173,7 @@ export class ClientConnection implements Timed, Sink {
     let head: Uint8Array[];
     let plan;
     let expectContinue = false;
+    let held = false;
     try {
       const method = exchange.method;
       const bodiless = exchange.body === null || exchange.body === undefined;
@@ -180,7 +181,9 @@ export class ClientConnection implements Timed, Sink {
       plan = prepared.plan;
       const fields: FieldLine[] = prepared.fields;
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
-      head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields });
+      // A body that may wait for 100 (Continue) goes after the head, not in it.
+      held = prepared.expectContinue;
+      head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : wholeBody(plan) });
       expectContinue = this.#conn.expectingContinue;
     } catch (error) {
       return this.#settle(exchange, asRequestError(error, false));
@@ -192,7 +195,9 @@ export class ClientConnection implements Timed, Sink {
     try {
       if (expectContinue) {
         this.write(head);
-        written = this.#afterContinue(exchange).then(() => (this.#mustClose ? undefined : writeMessage(this.#conn, [], plan, this)));
+        written = this.#afterContinue(exchange).then(() => (this.#mustClose ? undefined : writeBody(this.#conn, [], plan, this)));
+      } else if (held) {
+        written = writeBody(this.#conn, head, plan, this);
       } else {
         written = writeMessage(this.#conn, head, plan, this);
       }

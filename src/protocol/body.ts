@@ -149,6 +149,18 @@ class CloseWriter implements BodyWriter {
   }
 }
 
+/**
+ * The bytes of a whole body given with its head: its data, then its end. `writer` is the
+ * message's fresh writer, so a body its framing refuses throws before anything changes.
+ */
+export function wholeBody(writer: BodyWriter, body: Uint8Array | null): Uint8Array[] {
+  const data = body === null ? NONE : writer.data(body, null);
+  const end = writer.end(null, null);
+  return end.length === 0 ? data : data.length === 0 ? end : [...data, ...end];
+}
+
+const NONE: Uint8Array[] = [];
+
 /** The writer for a sent message; `why` says why a body-less message has no body. */
 export function bodyWriter(framing: Framing, discard: boolean, why: string): BodyWriter {
   switch (framing.kind) {

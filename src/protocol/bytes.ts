@@ -32,6 +32,20 @@ export function encodeLatin1(text: string): Uint8Array {
   return out;
 }
 
+/** A new array of `size` bytes whose contents are not set: the caller fills every byte. */
+export function allocBytes(size: number): Uint8Array {
+  return hasFast ? host!.allocUnsafe(size) : new Uint8Array(size);
+}
+
+/** Writes `text` (chars <= 0xff, callers check) at bytes[at]; returns the index past it. */
+export function putLatin1(bytes: Uint8Array, at: number, text: string): number {
+  const n = text.length;
+  // A call into the host costs more than a short loop: head strings are mostly short.
+  if (n > 32 && hasFast) return at + fast!.latin1Write.call(bytes, text, at, n);
+  for (let i = 0; i < n; i++) bytes[at + i] = text.charCodeAt(i);
+  return at + n;
+}
+
 /**
  * The bytes received and not yet parsed. A chunk that arrives when nothing is pending is
  * adopted as it is; bytes that arrive behind pending ones are appended into spare room

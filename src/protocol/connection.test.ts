@@ -302,6 +302,65 @@ describe('a refused send changes nothing', () => {
   });
 });
 
+describe('a message sent whole', () => {
+  test('a big body is not copied: it follows its head as the caller gave it', () => {
+    const client = new Connection('client');
+    const data = new Uint8Array(100_000).fill(97);
+    const out = client.send({ type: 'request', method: 'PUT', target: '/', fields: [['Host', 'h'], ['Content-Length', '100000']], body: data });
+    assert.equal(out.length, 2);
+    assert.equal(out[1], data);
+    // Ended: the client may pipeline its next request.
+    assert.equal(client.ourState, 'idle');
+  });
+
+  test('a pipelined request is answered whole, and the next response answers the next request', () => {
+    const { conn } = serverWith('GET /1 HTTP/1.1\r\nHost: h\r\n\r\nHEAD /2 HTTP/1.0\r\n\r\n');
+    assert.equal(text(conn.send({ type: 'response', status: 200, fields: [['Content-Length', '2']], body: bytes('ok') })), 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    assert.equal(conn.ourState, 'idle');
+    const items: Item[] = [];
+    drain(conn, items);
+    assert.equal(items[0]!.type, 'request');
+    // HTTP/1.0 and HEAD: the version and the dropped body are the second request's.
+    assert.equal(
+      text(conn.send({ type: 'response', status: 200, fields: [['Content-Length', '4']], body: bytes('body') })),
+      'HTTP/1.0 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\n',
+    );
+    assert.equal(conn.ourState, 'must-close');
+  });
+
+  test('a body its framing refuses is refused before anything changes', () => {
+    const { conn } = serverWith(GET);
+    for (const [event, code] of [
+      [{ type: 'response', status: 200, fields: [['Content-Length', '3']], body: bytes('four') }, 'body-too-long'],
+      [{ type: 'response', status: 200, fields: [['Content-Length', '5']], body: bytes('four') }, 'body-too-short'],
+      [{ type: 'response', status: 200, fields: [['Content-Length', '5']], body: null }, 'body-too-short'],
+      [{ type: 'response', status: 204, body: bytes('x') }, 'body-not-allowed'],
+      [{ type: 'response', status: 200, body: 'text' as unknown as Uint8Array }, 'invalid-event'],
+    ] as const) {
+      assert.throws(() => conn.send(event), (error: unknown) => error instanceof ProtocolError && error.code === code && error.side === 'local', JSON.stringify(event));
+      assert.equal(conn.ourState, 'send-response');
+    }
+    assert.equal(text(conn.send({ type: 'response', status: 204, body: null })), 'HTTP/1.1 204 No Content\r\n\r\n');
+    assert.equal(conn.ourState, 'idle');
+  });
+
+  test('a request sent whole with Expect: 100-continue waits for nothing', () => {
+    const client = new Connection('client');
+    client.send({ type: 'request', method: 'POST', target: '/', fields: [['Host', 'h'], ['Expect', '100-continue'], ['Content-Length', '1']], body: bytes('x') });
+    assert.equal(client.expectingContinue, false);
+    const held = new Connection('client');
+    held.send({ type: 'request', method: 'POST', target: '/', fields: [['Host', 'h'], ['Expect', '100-Continue'], ['Content-Length', '1']] });
+    assert.equal(held.expectingContinue, true);
+  });
+
+  test('a 2xx to CONNECT has no body to send whole: the tunnel follows its head', () => {
+    const { conn } = serverWith('CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n');
+    assert.throws(() => conn.send({ type: 'response', status: 200, body: bytes('x') }), { code: 'body-not-allowed' });
+    assert.equal(text(conn.send({ type: 'response', status: 200, body: null })), 'HTTP/1.1 200 OK\r\n\r\n');
+    assert.equal(conn.ourState, 'switched-protocol');
+  });
+});
+
 describe('chunked writing', () => {
   test('chunks carry their extensions, the last chunk its own and the trailers', () => {
     const client = new Connection('client');

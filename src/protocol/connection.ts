@@ -4,7 +4,7 @@
 // Implements RFC 9112 (framing, persistence §9.3, pipelining §9.3.2) and RFC 9110 §7.8
 // (Upgrade), §9.3.6 (CONNECT), §10.1.1 (Expect). State changes only in state.ts.
 
-import { bodyReader, bodyWriter, type BodyReader, type BodyWriter, type ReadStep } from './body.js';
+import { bodyReader, bodyWriter, wholeBody, type BodyReader, type BodyWriter, type ReadStep } from './body.js';
 import { ReceiveBuffer } from './bytes.js';
 import { localError, remoteError, ProtocolError } from './errors.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   ReceivedEvent,
   Role,
   SendEvent,
+  WholeBody,
 } from './events.js';
 import type { FieldsInit } from './fields.js';
 import { CLOSE_DELIMITED, NO_BODY, requestFraming, responseFraming, type Framing } from './framing.js';
@@ -21,9 +22,9 @@ import { HeadParser, type Head } from './head.js';
 import { resolveLimits, type Limits } from './limits.js';
 import {
   checkVersion,
+  checkFields,
   encodeHead,
   newFacts,
-  renderFields,
   renderRequestLine,
   renderStatusLine,
   type OutgoingFacts,
@@ -46,6 +47,7 @@ interface Exchange {
   readonly version: HttpVersion;
 }
 
+const NO_BYTES: Uint8Array[] = [];
 const CLOSED_EVENT: ConnectionClosedEvent = Object.freeze({ type: 'connection-closed' });
 
 export class Connection {
@@ -253,11 +255,11 @@ export class Connection {
   send(event: SendEvent): Uint8Array[] {
     switch (event.type) {
       case 'request':
-        return this.#sendRequest(event.method, event.target, event.version ?? '1.1', event.fields ?? []);
+        return this.#sendRequest(event.method, event.target, event.version ?? '1.1', event.fields ?? [], event.body);
       case 'informational':
         return this.#sendInformational(event.status, event.reason, event.fields ?? []);
       case 'response':
-        return this.#sendResponse(event.status, event.reason, event.fields ?? []);
+        return this.#sendResponse(event.status, event.reason, event.fields ?? [], event.body);
       case 'data': {
         const writer = this.#bodyWriter('data');
         const out = writer.data(event.data, event.extensions);
@@ -267,9 +269,7 @@ export class Connection {
       case 'end-of-message': {
         const writer = this.#bodyWriter('end-of-message');
         const out = writer.end(event.extensions, event.trailers);
-        this.#writer = null;
-        if (this.role === 'server') this.#answering = this.#exchanges.shift() ?? null;
-        this.#state.process(this.role, 'end-of-message');
+        this.#ended();
         return out;
       }
       case 'connection-closed':
@@ -280,6 +280,35 @@ export class Connection {
     }
   }
 
+  #ended(): void {
+    this.#writer = null;
+    if (this.role === 'server') this.#answering = this.#exchanges.shift() ?? null;
+    this.#state.process(this.role, 'end-of-message');
+  }
+
+  /**
+   * The bytes of a head sent with `body` (a WholeBody) or without (undefined). `body` was
+   * checked against the framing before the head changed anything (see wholeBody()).
+   */
+  #headBytes(startLine: string, fields: FieldsInit, fieldBytes: number, added: string, body: WholeBody | undefined, rest: Uint8Array[]): Uint8Array[] {
+    if (body !== undefined) {
+      if (body !== null && body.length > 0) this.#state.process(this.role, 'data');
+      this.#ended();
+    }
+    return encodeHead(startLine, fields, fieldBytes, added, rest);
+  }
+
+  /** The body bytes of a message sent whole, refused (before anything changes) when its framing forbids them. */
+  #whole(writer: BodyWriter | null, body: WholeBody | undefined, what: string): Uint8Array[] {
+    if (body === undefined) return NO_BYTES;
+    if (body !== null && !(body instanceof Uint8Array)) throw localError('invalid-event', `the body of a ${what} is a Uint8Array or null, not ${typeof body}`);
+    if (writer === null) {
+      if (body === null || body.length === 0) return NO_BYTES;
+      throw localError('body-not-allowed', `a ${what} that switches protocols has no body: send the tunnel's bytes after it`);
+    }
+    return wholeBody(writer, body);
+  }
+
   #bodyWriter(type: string): BodyWriter {
     if (this.#writer === null || this.#state.of(this.role) !== 'send-body') {
       throw localError('invalid-state', `cannot send ${type} now: this side's state is ${this.#state.of(this.role)}, not send-body`);
@@ -287,19 +316,23 @@ export class Connection {
     return this.#writer;
   }
 
-  #sendRequest(method: string, target: string, version: HttpVersion, fields: FieldsInit): Uint8Array[] {
+  #sendRequest(method: string, target: string, version: HttpVersion, fields: FieldsInit, body: WholeBody | undefined): Uint8Array[] {
     this.#must('client', 'request');
     const facts = newFacts();
-    const text = renderRequestLine(method, target, checkVersion(version)) + renderFields(fields, facts);
+    const startLine = renderRequestLine(method, target, checkVersion(version));
+    const fieldBytes = checkFields(fields, facts);
     if (facts.chunked && version === '1.0') throw localError('framing-conflict', 'Transfer-Encoding: chunked in an HTTP/1.0 request');
     const proposal: SwitchProposal | null = method === 'CONNECT' ? 'connect' : facts.upgrade && facts.upgradeField ? 'upgrade' : null;
+    const framing = requestFraming(method, facts);
+    const writer = bodyWriter(framing, false, `a ${method} request without Content-Length or Transfer-Encoding`);
+    const rest = this.#whole(writer, body, `${method} request`);
     this.#state.process('client', 'request', proposal);
     this.#exchanges.push({ method, version });
     if (facts.close || (version === '1.0' && !facts.keepAlive)) this.#state.disableKeepAlive();
-    const framing = requestFraming(method, facts);
-    this.#expectingContinue = facts.expectContinue && framing !== NO_BODY;
-    this.#writer = bodyWriter(framing, false, `a ${method} request without Content-Length or Transfer-Encoding`);
-    return [encodeHead(text)];
+    // A body sent with its head was not held back for a 100 (Continue): there is nothing to wait for.
+    this.#expectingContinue = facts.expectContinue && framing !== NO_BODY && body === undefined;
+    this.#writer = writer;
+    return this.#headBytes(startLine, fields, fieldBytes, '', body, rest);
   }
 
   #sendInformational(status: number, reason: string | undefined, fields: FieldsInit): Uint8Array[] {
@@ -309,7 +342,8 @@ export class Connection {
     }
     if (this.#peerVersion === '1.0') throw localError('invalid-event', 'an HTTP/1.0 client cannot receive 1xx responses (RFC 9110 §15.2)');
     const facts = newFacts();
-    const text = renderStatusLine('1.1', status, reason ?? reasonPhrase(status)) + renderFields(fields, facts);
+    const startLine = renderStatusLine('1.1', status, reason ?? reasonPhrase(status));
+    const fieldBytes = checkFields(fields, facts);
     if (facts.contentLength !== null || facts.chunked) throw localError('framing-conflict', 'a 1xx response has no body: no Content-Length or Transfer-Encoding');
     if (status === 101) {
       if (this.#state.pendingSwitch !== 'upgrade') throw localError('invalid-event', 'a 101 answers a request with Upgrade and Connection: upgrade; this one had none');
@@ -318,10 +352,10 @@ export class Connection {
       this.#state.process('server', 'informational');
     }
     this.#expectingContinue = false;
-    return [encodeHead(text)];
+    return encodeHead(startLine, fields, fieldBytes, '', NO_BYTES);
   }
 
-  #sendResponse(status: number, reason: string | undefined, init: FieldsInit): Uint8Array[] {
+  #sendResponse(status: number, reason: string | undefined, init: FieldsInit, body: WholeBody | undefined): Uint8Array[] {
     this.#must('server', 'response');
     if (!Number.isInteger(status) || status < 200 || status > 599) {
       throw localError('invalid-event', `a response has a status from 200 to 599, not ${String(status)}: send 1xx as 'informational'`);
@@ -330,19 +364,22 @@ export class Connection {
     const method = exchange?.method ?? null;
     const version: HttpVersion = exchange?.version ?? '1.1';
     const facts = newFacts();
-    let text = renderStatusLine(version, status, reason ?? reasonPhrase(status)) + renderFields(init, facts);
+    const startLine = renderStatusLine(version, status, reason ?? reasonPhrase(status));
+    const fieldBytes = checkFields(init, facts);
     const connect = method === 'CONNECT' && status < 300 && this.#state.pendingSwitch === 'connect';
     const framing = outgoingResponseFraming(method, status, version, facts);
     // Close when either side asked, when the body runs to the close, or when there is no request to keep alive for.
     const close = facts.close || !this.#state.keepAlive || framing === CLOSE_DELIMITED || exchange === null || this.#state.client === 'error';
     if (close && facts.keepAlive) throw localError('framing-conflict', 'Connection: keep-alive on a response after which the connection must close');
-    if (close && !facts.close) text += 'Connection: close\r\n';
-    else if (!close && version === '1.0' && !facts.keepAlive) text += 'Connection: keep-alive\r\n';
+    const added = close && !facts.close ? 'Connection: close\r\n' : !close && version === '1.0' && !facts.keepAlive ? 'Connection: keep-alive\r\n' : '';
+    const writer = connect ? null : bodyWriter(framing, method === 'HEAD', `a ${status} response${method === 'HEAD' ? ' to HEAD' : ''}`);
+    const rest = this.#whole(writer, body, `${status} response`);
     this.#state.process('server', connect ? 'response+connect' : 'response');
     if (close) this.#state.disableKeepAlive();
     this.#expectingContinue = false;
-    this.#writer = connect ? null : bodyWriter(framing, method === 'HEAD', `a ${status} response${method === 'HEAD' ? ' to HEAD' : ''}`);
-    return [encodeHead(text)];
+    this.#writer = writer;
+    // A CONNECT tunnel has no message to end: its bytes follow the head as they are.
+    return connect ? encodeHead(startLine, init, fieldBytes, added, NO_BYTES) : this.#headBytes(startLine, init, fieldBytes, added, body, rest);
   }
 
   /** Refuses, before anything changes, an event this role never sends or cannot send now. */

@@ -78,11 +78,17 @@ export type ReceivedEvent =
   | EndOfMessageEvent
   | ConnectionClosedEvent;
 
+/**
+ * The whole body of a message, given with its head: send() then also sends the data and
+ * the end-of-message, and returns the head and a small body in one array. null: no body.
+ */
+export type WholeBody = Uint8Array | null;
+
 /** What `send()` takes: the same shapes, with optional parts left out. */
 export type SendEvent =
-  | { readonly type: 'request'; readonly method: string; readonly target: string; readonly version?: HttpVersion; readonly fields?: FieldsInit }
+  | { readonly type: 'request'; readonly method: string; readonly target: string; readonly version?: HttpVersion; readonly fields?: FieldsInit; readonly body?: WholeBody }
   | { readonly type: 'informational'; readonly status: number; readonly reason?: string; readonly fields?: FieldsInit }
-  | { readonly type: 'response'; readonly status: number; readonly reason?: string; readonly fields?: FieldsInit }
+  | { readonly type: 'response'; readonly status: number; readonly reason?: string; readonly fields?: FieldsInit; readonly body?: WholeBody }
   | { readonly type: 'data'; readonly data: Uint8Array; readonly extensions?: readonly ChunkExtension[] | null }
   | { readonly type: 'end-of-message'; readonly extensions?: readonly ChunkExtension[] | null; readonly trailers?: FieldsInit | null }
   | { readonly type: 'connection-closed' };

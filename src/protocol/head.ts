@@ -9,7 +9,7 @@ import { latin1 } from './bytes.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
 import type { Limits } from './limits.js';
-import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, isOws, listMembers, lowerToken } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, expectsContinue, isOws, listMembers, lowerToken } from './syntax.js';
 
 /** What the parser reads: a request head, a response head, or a trailer section. */
 export type HeadKind = 'request' | 'response' | 'trailers';
@@ -300,7 +300,7 @@ export class HeadParser {
         this.#upgradeField = true;
         break;
       case 'expect':
-        if (value.toLowerCase() === '100-continue') this.#expectContinue = true;
+        if (expectsContinue(value)) this.#expectContinue = true;
         break;
     }
   }

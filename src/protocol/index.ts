@@ -5,7 +5,7 @@ export { Fields, type FieldLine, type FieldsInit } from './fields.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
 export { reasonPhrase } from './status.js';
 export { requestStatesEmptyLength, responseHasBody, type Framing } from './framing.js';
-export { keepAliveTimeout } from './syntax.js';
+export { expectsContinue, keepAliveTimeout } from './syntax.js';
 export type { State } from './state.js';
 export type {
   ChunkExtension,
@@ -21,4 +21,5 @@ export type {
   ResponseEvent,
   Role,
   SendEvent,
+  WholeBody,
 } from './events.js';

@@ -514,6 +514,42 @@ test('round trip: a response sent by a server is received unchanged by the clien
   );
 });
 
+/** A body given whole: its chunks joined, with no chunk extensions or trailers (a WholeBody has none). */
+function wholeOf(spec: BodySpec): { body: Uint8Array | null; pieces: SendEvent[] } {
+  const data = concatAll(spec.chunks.map((c) => c.data));
+  const body = spec.chunks.length === 0 ? null : data;
+  return { body, pieces: [...(data.length > 0 ? [{ type: 'data', data } as const] : []), { type: 'end-of-message' }] };
+}
+
+test('round trip: a message sent whole, body with head, is the bytes of its head, data and end sent one by one', () => {
+  const asking = request({ methods: fc.constantFrom('GET', 'POST', 'HEAD', 'PUT') });
+  fc.assert(
+    fc.property(asking, response(['none', 'fixed', 'chunked', 'close']), (req, res) => {
+      const [head] = requestEvents(req) as [Extract<SendEvent, { type: 'request' }>];
+      const { body, pieces } = wholeOf(req.body);
+      const one = new Connection('client');
+      const whole = one.send({ ...head, body });
+      const apart = new Connection('client');
+      assert.deepEqual(concatAll(whole), sendAll(apart, [head, ...pieces]));
+      // A small message is one array: it leaves in one write.
+      if (concatAll(whole).length <= 8192) assert.equal(whole.length, 1);
+      assert.equal(one.ourState, apart.ourState);
+
+      const spec = { ...forVersion(res, req.version), informationals: [] };
+      const [final] = responseEvents(spec).filter((e) => e.type === 'response') as [Extract<SendEvent, { type: 'response' }>];
+      const answer = wholeOf(spec.body);
+      const server = exchangePair(req).server;
+      const other = exchangePair(req).server;
+      const sent = server.send({ ...final, body: answer.body });
+      // A response to HEAD drops the body bytes, whole or not.
+      assert.deepEqual(concatAll(sent), sendAll(other, [final, ...answer.pieces]));
+      assert.equal(server.ourState, other.ourState);
+      assert.equal(server.keepAlive, other.keepAlive);
+    }),
+    runs('roundTrip'),
+  );
+});
+
 test('round trip: responses without a body (to HEAD, 204, 304) end at their head', () => {
   const headRequest = request({ methods: fc.constant('HEAD') });
   const getRequest = request({ methods: fc.constant('GET'), versions: ['1.1'] });

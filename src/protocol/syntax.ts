@@ -34,11 +34,28 @@ function copy(text: string): string {
   return out;
 }
 
+/** Whether an Expect field value asks for a 100 (Continue) before the body (RFC 9110 §10.1.1). */
+export function expectsContinue(value: string): boolean {
+  return value.length === 12 && value.toLowerCase() === '100-continue';
+}
+
 /** A char that may not appear inside a field value or reason phrase: CTL but HTAB (RFC 9110 §5.5). */
 export const VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** Anything outside a latin1 field-value, for strings given to the serializer. */
 export const VALUE_FORBIDDEN_OUT = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/;
+
+/**
+ * Whether `text` is fit for a field value or reason phrase: no CTL but HTAB, nothing above
+ * U+00FF (VALUE_FORBIDDEN_OUT, as a loop: a head's short values are checked faster so).
+ */
+export function isValueText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 : c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}
 
 /** A request-target is visible ASCII only (RFC 9112 §3.2, RFC 3986 §2). */
 export const TARGET = /^[\x21-\x7e]+$/;

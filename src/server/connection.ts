@@ -18,7 +18,7 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
-import { corkForTick, drained, prepare, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
+import { corkForTick, drained, prepare, wholeBody, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ServerRequest } from './request.js';
@@ -205,7 +205,7 @@ export class ServerConnection implements Timed, Sink {
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
       if (this.#conn.expectingContinue) this.#closeAfter = true;
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
-      head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields });
+      head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: wholeBody(plan) });
     } catch (error) {
       return this.#appFailed(error);
     }
@@ -262,13 +262,15 @@ export class ServerConnection implements Timed, Sink {
     if (state !== 'idle' && state !== 'send-response') return this.#end();
     const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
     try {
-      const out = this.#conn.send({
-        type: 'response',
-        status,
-        fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))], ['Connection', 'close']],
-      });
-      out.push(...this.#conn.send({ type: 'data', data: Buffer.from(text) }), ...this.#conn.send({ type: 'end-of-message' }));
-      this.write(out);
+      const body = Buffer.from(text);
+      this.write(
+        this.#conn.send({
+          type: 'response',
+          status,
+          fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ['Connection', 'close']],
+          body,
+        }),
+      );
     } catch {
       // The state allowed no response after all: closing says enough.
     }

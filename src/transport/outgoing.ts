@@ -4,7 +4,7 @@
 // otherwise are refused rather than sent: the peer must never see a message that lies.
 
 import type { Socket } from 'node:net';
-import { Fields, ProtocolError, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
+import { Fields, ProtocolError, expectsContinue, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
 import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, type LastChunk, type OutgoingBody, type OutgoingChunk } from './body.js';
 import { WarrenError } from './errors.js';
 import { lowerToken } from '../protocol/syntax.js';
@@ -80,13 +80,19 @@ export interface Sink {
 const EMPTY_PLAN: BodyPlan = { kind: 'bytes', data: null };
 
 /**
- * The field lines to send, how to send the body, and whether a Host field is among them.
+ * The field lines to send, how to send the body, and whether Host and Expect: 100-continue
+ * are among them.
  * `chunkedOk`: the peer reads chunked (HTTP/1.1); when it does not, a chunked body goes
  * to the close instead. `emptyIsZero`: a null body is a body of length 0 and says so; when false (HEAD, 204, 304, a GET), a
  * null body adds no framing and a Content-Length given is left alone, as the length of
  * the representation (RFC 9110 §8.6).
  */
-export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, chunkedOk: boolean, emptyIsZero: boolean): { fields: FieldLine[]; plan: BodyPlan; host: boolean } {
+export function prepare(
+  headers: HeadersInit | undefined,
+  body: OutgoingBody,
+  chunkedOk: boolean,
+  emptyIsZero: boolean,
+): { fields: FieldLine[]; plan: BodyPlan; host: boolean; expectContinue: boolean } {
   const fields = toLines(headers);
   let length: number | null;
   let plan: BodyPlan;
@@ -118,12 +124,14 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
   let givenLength: string | null = null;
   let givenCoding: string | null = null;
   let host = false;
+  let expectContinue = false;
   for (const [name, value] of fields) {
     // A name that is not a string or not a token is refused with its reason by the serializer.
     const lower = typeof name === 'string' ? lowerToken(name) : null;
     if (lower === 'content-length') givenLength = value;
     else if (lower === 'transfer-encoding') givenCoding = value;
     else if (lower === 'host') host = true;
+    else if (lower === 'expect' && typeof value === 'string') expectContinue ||= expectsContinue(value);
   }
   if (length !== null) {
     if (givenCoding !== null) throw conflict(`Transfer-Encoding: ${givenCoding} is set, but the body has a known length of ${length}`);
@@ -140,7 +148,7 @@ export function prepare(headers: HeadersInit | undefined, body: OutgoingBody, ch
     // An HTTP/1.0 peer reads the body to the close: a chunked coding given (a proxied response's) goes.
     if (givenCoding !== null && !chunkedOk) fields.splice(fields.findIndex(([name]) => name.toLowerCase() === 'transfer-encoding'), 1);
   }
-  return { fields, plan, host };
+  return { fields, plan, host, expectContinue };
 }
 
 /** Headers as field lines; a record's arrays become one line per value (set-cookie). */
@@ -161,18 +169,32 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
 }
 
 /**
- * Writes the head bytes and the body through `conn` to `sink`. Small bodies go out in
- * one write with the head; streams wait for the sink to drain.
+ * The body to give the core with the head (a WholeBody), when the whole of it is at hand;
+ * undefined for a stream, which writeMessage() sends after the head.
+ */
+export function wholeBody(plan: BodyPlan): Uint8Array | null | undefined {
+  return plan.kind === 'bytes' ? plan.data : undefined;
+}
+
+/**
+ * Writes the head bytes and the body through `conn` to `sink`. When the head was sent with
+ * wholeBody(plan), its bytes hold the whole message; streams wait for the sink to drain.
  */
 export function writeMessage(conn: Connection, head: Uint8Array[], plan: BodyPlan, sink: Sink): void | Promise<void> {
   if (plan.kind === 'bytes') {
-    const out = head;
-    if (plan.data !== null && plan.data.length > 0) out.push(...conn.send({ type: 'data', data: plan.data }));
-    out.push(...conn.send({ type: 'end-of-message' }));
-    sink.write(out);
+    sink.write(head);
     return;
   }
   return writeStream(conn, head, plan, sink);
+}
+
+/** As writeMessage(), for a head sent without its body (a client's, held for 100 Continue): the body follows it. */
+export function writeBody(conn: Connection, head: Uint8Array[], plan: BodyPlan, sink: Sink): void | Promise<void> {
+  if (plan.kind !== 'bytes') return writeStream(conn, head, plan, sink);
+  const out = head;
+  if (plan.data !== null && plan.data.length > 0) out.push(...conn.send({ type: 'data', data: plan.data }));
+  out.push(...conn.send({ type: 'end-of-message' }));
+  sink.write(out);
 }
 
 async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<BodyPlan, { kind: 'bytes' }>, sink: Sink): Promise<void> {
