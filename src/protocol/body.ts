@@ -86,14 +86,14 @@ export interface BodyWriter {
 /** No body may follow; `discard` (a response to HEAD) drops body data instead of refusing it. */
 class NoBodyWriter implements BodyWriter {
   readonly #discard: boolean;
-  readonly #why: string;
-  constructor(discard: boolean, why: string) {
+  readonly #why: () => string;
+  constructor(discard: boolean, why: () => string) {
     this.#discard = discard;
     this.#why = why;
   }
   data(data: Uint8Array, extensions: readonly ChunkExtension[] | null | undefined): Uint8Array[] {
     notChunked(extensions);
-    if (data.length > 0 && !this.#discard) throw localError('body-not-allowed', `this message has no body: ${this.#why}`);
+    if (data.length > 0 && !this.#discard) throw localError('body-not-allowed', `this message has no body: ${this.#why()}`);
     return [];
   }
   end(extensions: readonly ChunkExtension[] | null | undefined, trailers: FieldsInit | null | undefined): Uint8Array[] {
@@ -161,8 +161,11 @@ export function wholeBody(writer: BodyWriter, body: Uint8Array | null): Uint8Arr
 
 const NONE: Uint8Array[] = [];
 
-/** The writer for a sent message; `why` says why a body-less message has no body. */
-export function bodyWriter(framing: Framing, discard: boolean, why: string): BodyWriter {
+/**
+ * The writer for a sent message; `why` says why a body-less message has no body (built only
+ * for the error: a message per send would cost more than the rest of choosing a writer).
+ */
+export function bodyWriter(framing: Framing, discard: boolean, why: () => string): BodyWriter {
   switch (framing.kind) {
     case 'none':
       return new NoBodyWriter(discard, why);

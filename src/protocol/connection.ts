@@ -26,11 +26,10 @@ import {
   encodeHead,
   newFacts,
   renderRequestLine,
-  renderStatusLine,
+  statusLine,
   type OutgoingFacts,
 } from './serialize.js';
 import { ConnectionState, type State, type SwitchProposal } from './state.js';
-import { reasonPhrase } from './status.js';
 
 export interface ConnectionOptions {
   /**
@@ -299,8 +298,9 @@ export class Connection {
   }
 
   /** The body bytes of a message sent whole, refused (before anything changes) when its framing forbids them. */
-  #whole(writer: BodyWriter | null, body: WholeBody | undefined, what: string): Uint8Array[] {
+  #whole(writer: BodyWriter | null, body: WholeBody | undefined): Uint8Array[] {
     if (body === undefined) return NO_BYTES;
+    const what = this.role === 'client' ? 'request' : 'response';
     if (body !== null && !(body instanceof Uint8Array)) throw localError('invalid-event', `the body of a ${what} is a Uint8Array or null, not ${typeof body}`);
     if (writer === null) {
       if (body === null || body.length === 0) return NO_BYTES;
@@ -324,8 +324,8 @@ export class Connection {
     if (facts.chunked && version === '1.0') throw localError('framing-conflict', 'Transfer-Encoding: chunked in an HTTP/1.0 request');
     const proposal: SwitchProposal | null = method === 'CONNECT' ? 'connect' : facts.upgrade && facts.upgradeField ? 'upgrade' : null;
     const framing = requestFraming(method, facts);
-    const writer = bodyWriter(framing, false, `a ${method} request without Content-Length or Transfer-Encoding`);
-    const rest = this.#whole(writer, body, `${method} request`);
+    const writer = bodyWriter(framing, false, () => `a ${method} request without Content-Length or Transfer-Encoding`);
+    const rest = this.#whole(writer, body);
     this.#state.process('client', 'request', proposal);
     this.#exchanges.push({ method, version });
     if (facts.close || (version === '1.0' && !facts.keepAlive)) this.#state.disableKeepAlive();
@@ -342,7 +342,7 @@ export class Connection {
     }
     if (this.#peerVersion === '1.0') throw localError('invalid-event', 'an HTTP/1.0 client cannot receive 1xx responses (RFC 9110 §15.2)');
     const facts = newFacts();
-    const startLine = renderStatusLine('1.1', status, reason ?? reasonPhrase(status));
+    const startLine = statusLine('1.1', status, reason);
     const fieldBytes = checkFields(fields, facts);
     if (facts.contentLength !== null || facts.chunked) throw localError('framing-conflict', 'a 1xx response has no body: no Content-Length or Transfer-Encoding');
     if (status === 101) {
@@ -364,7 +364,7 @@ export class Connection {
     const method = exchange?.method ?? null;
     const version: HttpVersion = exchange?.version ?? '1.1';
     const facts = newFacts();
-    const startLine = renderStatusLine(version, status, reason ?? reasonPhrase(status));
+    const startLine = statusLine(version, status, reason);
     const fieldBytes = checkFields(init, facts);
     const connect = method === 'CONNECT' && status < 300 && this.#state.pendingSwitch === 'connect';
     const framing = outgoingResponseFraming(method, status, version, facts);
@@ -372,8 +372,8 @@ export class Connection {
     const close = facts.close || !this.#state.keepAlive || framing === CLOSE_DELIMITED || exchange === null || this.#state.client === 'error';
     if (close && facts.keepAlive) throw localError('framing-conflict', 'Connection: keep-alive on a response after which the connection must close');
     const added = close && !facts.close ? 'Connection: close\r\n' : !close && version === '1.0' && !facts.keepAlive ? 'Connection: keep-alive\r\n' : '';
-    const writer = connect ? null : bodyWriter(framing, method === 'HEAD', `a ${status} response${method === 'HEAD' ? ' to HEAD' : ''}`);
-    const rest = this.#whole(writer, body, `${status} response`);
+    const writer = connect ? null : bodyWriter(framing, method === 'HEAD', () => `a ${status} response${method === 'HEAD' ? ' to HEAD' : ''}`);
+    const rest = this.#whole(writer, body);
     this.#state.process('server', connect ? 'response+connect' : 'response');
     if (close) this.#state.disableKeepAlive();
     this.#expectingContinue = false;

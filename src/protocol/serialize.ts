@@ -7,6 +7,7 @@ import { allocBytes, putLatin1 } from './bytes.js';
 import { localError } from './errors.js';
 import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
+import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
 import { TARGET, expectsContinue, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
 
@@ -89,7 +90,7 @@ function checkLine(name: string, value: string, facts: OutgoingFacts | null): nu
 function note(name: string, value: string, facts: OutgoingFacts): void {
   switch (name) {
     case 'content-length':
-      if (!/^[0-9]{1,16}$/.test(value)) throw localError('framing-conflict', `Content-Length "${value}" is not a number`);
+      if (!isDigits(value, 16)) throw localError('framing-conflict', `Content-Length "${value}" is not a number`);
       if (facts.contentLength !== null) throw localError('framing-conflict', 'Content-Length is set twice');
       facts.contentLength = Number(value);
       break;
@@ -119,6 +120,16 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
   }
 }
 
+/** 1 to `max` ASCII digits. */
+function isDigits(text: string, max: number): boolean {
+  if (text.length === 0 || text.length > max) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 export function renderRequestLine(method: string, target: string, version: HttpVersion): string {
   if (typeof method !== 'string' || lowerToken(method) === null) {
     throw localError('invalid-event', `method ${JSON.stringify(method)} is not a token (RFC 9110 §9.1)`);
@@ -127,6 +138,15 @@ export function renderRequestLine(method: string, target: string, version: HttpV
     throw localError('invalid-event', `target ${JSON.stringify(target)} must be visible ASCII: percent-encode spaces, CR, LF and non-ASCII`);
   }
   return `${method} ${target} HTTP/${checkVersion(version)}\r\n`;
+}
+
+/** Status lines with the registered reason phrase, by version and status: the same few, again and again. */
+const STATUS_LINES: Record<HttpVersion, string[]> = { '1.1': [], '1.0': [] };
+
+/** The status line for `status` (an integer from 100 to 599, checked) with `reason`, or the registered phrase when undefined. */
+export function statusLine(version: HttpVersion, status: number, reason: string | undefined): string {
+  if (reason !== undefined) return renderStatusLine(version, status, reason);
+  return (STATUS_LINES[version][status] ??= renderStatusLine(version, status, reasonPhrase(status)));
 }
 
 export function renderStatusLine(version: HttpVersion, status: number, reason: string): string {

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionState, JOINT_TRANSITIONS, rare, type State } from './state.js';
+import { ConnectionState, EVENT_TRANSITIONS, JOINT_TRANSITIONS, hot, rare, type State, type Transition } from './state.js';
 
 const STATES: readonly State[] = ['idle', 'send-response', 'send-body', 'done', 'must-close', 'closed', 'might-switch-protocol', 'switched-protocol', 'error'];
 
@@ -12,6 +12,24 @@ test('rare() is true for exactly the states a joint transition starts from, but 
   for (const state of STATES) {
     assert.equal(rare(state), starts.has(state) && state !== 'idle' && state !== 'done', state);
   }
+});
+
+test('hot() answers only as the tables do, and answers every exchange of a plain request and response', () => {
+  const states: State[] = ['idle', 'send-response', 'send-body', 'done', 'must-close', 'closed', 'might-switch-protocol', 'switched-protocol', 'error'];
+  const transitions: Transition[] = ['request', 'informational', 'response', 'data', 'end-of-message', 'connection-closed', 'informational+upgrade', 'response+connect'];
+  let answered = 0;
+  for (const role of ['client', 'server'] as const) {
+    for (const from of states) {
+      for (const transition of transitions) {
+        const fast = hot(role === 'client', from, transition);
+        if (fast === undefined) continue;
+        answered++;
+        assert.equal(fast, EVENT_TRANSITIONS[role][from]?.[transition], `${role} ${from} ${transition}`);
+      }
+    }
+  }
+  // The client's request and end-of-message; the server's response (from idle and send-response) and end-of-message.
+  assert.equal(answered, 5);
 });
 
 test('a keep-alive exchange leaves both parties idle; without keep-alive both must close', () => {

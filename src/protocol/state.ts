@@ -35,7 +35,7 @@ export type Transition =
 type Table = Readonly<Partial<Record<State, Readonly<Partial<Record<Transition, State>>>>>>;
 
 /** What each party's own events do to its own state. */
-const EVENT_TRANSITIONS: Readonly<Record<Role, Table>> = {
+export const EVENT_TRANSITIONS: Readonly<Record<Role, Table>> = {
   client: {
     idle: { request: 'send-body', 'connection-closed': 'closed' },
     'send-body': { data: 'send-body', 'end-of-message': 'done' },
@@ -66,6 +66,18 @@ const CLIENT = asMap(EVENT_TRANSITIONS.client);
 const SERVER = asMap(EVENT_TRANSITIONS.server);
 
 /** What a pair of states does to one party: [client, server] -> [party, new state]. */
+/**
+ * The transitions of every exchange, answered by branches (states and transitions are
+ * interned literals, so each test is a pointer compare) before the tables' two lookups;
+ * state.test.ts checks that they agree with EVENT_TRANSITIONS.
+ */
+export function hot(client: boolean, from: State, transition: Transition): State | undefined {
+  if (from === 'send-body') return transition === 'end-of-message' ? 'done' : undefined;
+  if (transition === 'request') return client && from === 'idle' ? 'send-body' : undefined;
+  if (transition === 'response') return !client && (from === 'send-response' || from === 'idle') ? 'send-body' : undefined;
+  return undefined;
+}
+
 export const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['might-switch-protocol', 'switched-protocol', 'client', 'switched-protocol'],
   ['closed', 'idle', 'server', 'must-close'],
@@ -102,7 +114,7 @@ export class ConnectionState {
     const from = client ? this.client : this.server;
     // Body data changes nothing: the hot path skips the tables.
     if (transition === 'data' && from === 'send-body') return;
-    const to = (client ? CLIENT : SERVER).get(from)?.get(transition);
+    const to = hot(client, from, transition) ?? (client ? CLIENT : SERVER).get(from)?.get(transition);
     if (to === undefined) {
       throw localError('invalid-state', `the ${party} cannot send ${describe(transition)} now: its state is ${from}`);
     }

@@ -22,16 +22,16 @@ export function lowerToken(text: string): string | null {
   const lower = text.toLowerCase();
   if (text.length <= 64) {
     if (KNOWN_TOKENS.size === KNOWN_TOKENS_MAX) KNOWN_TOKENS.clear();
-    // A copy, not the slice it may be: a slice would keep its whole head alive in the map.
-    KNOWN_TOKENS.set(copy(text), copy(lower));
+    // Interned copies, not the slice `text` may be (a slice would keep its whole head alive
+    // in the map): an interned name compares with a literal ('content-length') by identity.
+    KNOWN_TOKENS.set(intern(text), intern(lower));
   }
   return lower;
 }
 
-function copy(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) out += text[i];
-  return out;
+/** The engine's one copy of `text`: property keys are interned, so the key of a new object is. */
+function intern(text: string): string {
+  return Object.keys({ [text]: 0 })[0]!;
 }
 
 /** Whether an Expect field value asks for a 100 (Continue) before the body (RFC 9110 §10.1.1). */

@@ -157,6 +157,11 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
   if (headers instanceof Fields) return headers.raw();
   if (Array.isArray(headers)) return (headers as readonly FieldLine[]).slice();
   if (typeof headers !== 'object') throw new WarrenError('misuse', `headers are a record of name to value, or [name, value] pairs; got ${describe(headers)}`);
+  // A record of strings, the common case, is already its lines: the engine builds them at once.
+  const entries = Object.entries(headers) as [string, unknown][];
+  let plain = true;
+  for (let i = 0; i < entries.length && plain; i++) plain = typeof entries[i]![1] === 'string';
+  if (plain) return entries as unknown as FieldLine[];
   const out: FieldLine[] = [];
   for (const name of Object.keys(headers)) {
     const value = (headers as Record<string, string | number | readonly string[] | undefined>)[name];
