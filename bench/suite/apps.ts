@@ -38,17 +38,18 @@ export function suite(): App {
 }
 
 /** Where a server child listens: a Unix socket path, or '127.0.0.1' / '::1' on a port the kernel chooses. */
-function listen(server: NetServer, on: string): void {
+function listen(server: NetServer, on: string): NetServer {
   const ready = (): void => {
     process.send?.({ ready: true, address: server.address() });
   };
   if (on.startsWith('/')) server.listen({ path: on }, ready);
   else server.listen({ host: on, port: 0 }, ready);
   process.on('disconnect', () => process.exit(0));
+  return server;
 }
 
 /** The same routes on node:http, with keep-alive long enough for the whole run. */
-export function nodeHttpServer(on: string): void {
+export function nodeHttpServer(on: string): NetServer {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET') {
       const body = req.url === '/64k' ? BODY_64K : HELLO;
@@ -76,14 +77,14 @@ export function nodeHttpServer(on: string): void {
   });
   server.keepAliveTimeout = 600_000;
   server.maxRequestsPerSocket = 0;
-  listen(server, on);
+  return listen(server, on);
 }
 
 /**
  * The limit: a `net` server that finds where each request ends (see RequestFramer) and
  * writes fixed response bytes, all the answers to one read in one write.
  */
-export function rawServer(on: string): void {
+export function rawServer(on: string): NetServer {
   const answers: Record<RawRoute, Buffer> = {
     example: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${HELLO.length}\r\n\r\n`, 'latin1'), HELLO]),
     '64k': Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${BODY_64K.length}\r\n\r\n`, 'latin1'), BODY_64K]),
@@ -109,5 +110,5 @@ export function rawServer(on: string): void {
     });
     socket.on('error', () => {});
   });
-  listen(server, on);
+  return listen(server, on);
 }

@@ -1,0 +1,197 @@
+// Instructions per W1 round trip, counted by valgrind's callgrind: the one figure on this
+// shared machine that no other load moves, so an A/B of a change needs one run, not ten.
+// Each side is counted in its own process with the raw limit's side as the peer: a
+// server (warren, node:http, raw) with the raw client, a client (warren, node:http, undici,
+// raw) with the raw server. A count is user space only (the kernel's work is the same for
+// all, see docs/performance.md) and is (count after warm-up + N round trips - count after
+// warm-up) / N, so start-up and the JIT's first compiles fall out.
+//
+//   node dist/bench/instructions.js [--quick] [--json FILE] [--rounds N]
+//   (needs valgrind: Debian's package `valgrind`)
+
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server } from '../src/index.js';
+import { gitCommit } from './lib/git.js';
+import { machineLine, thisMachine } from './lib/machine.js';
+import { nodeHttpServer, rawServer, suite } from './suite/apps.js';
+import { makeDriver, type ClientKind } from './suite/drivers.js';
+
+type Side = 'server' | 'client';
+type Kind = 'warren' | 'node:http' | 'undici' | 'raw';
+interface Count {
+  readonly side: Side;
+  readonly kind: Kind;
+  readonly instructions: number;
+}
+
+const SELF = fileURLToPath(import.meta.url);
+const SERVER_CHILD = fileURLToPath(new URL('./suite/server-child.js', import.meta.url));
+const FULL: readonly (readonly [Side, Kind])[] = [
+  ['server', 'warren'],
+  ['server', 'node:http'],
+  ['server', 'raw'],
+  ['client', 'warren'],
+  ['client', 'node:http'],
+  ['client', 'undici'],
+  ['client', 'raw'],
+];
+/** Enough to keep the harness from rotting: valgrind starts node slowly. */
+const QUICK: typeof FULL = [
+  ['server', 'warren'],
+  ['server', 'raw'],
+];
+/** Round trips before counting starts: the JIT has compiled the hot paths by then. */
+const WARM_UP = { full: 4000, quick: 200 };
+const ROUNDS = { full: 20_000, quick: 200 };
+
+// --- counted process: one side in this process, its peer in a child valgrind does not follow
+
+async function counted(side: Side, kind: Kind, rounds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-instructions-'));
+  const path = join(dir, 's.sock');
+  try {
+    if (side === 'server') {
+      const close = await serve(kind, path);
+      const driver = fork(SELF, ['--drive', path, String(rounds)], { execArgv: [], stdio: 'inherit' });
+      const [code] = (await once(driver, 'exit')) as [number | null];
+      await close();
+      if (code !== 0) throw new Error(`the raw client exited with ${code}`);
+    } else {
+      const server = fork(SERVER_CHILD, ['raw', path], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      await once(server, 'message');
+      try {
+        await drive(kind as ClientKind, path, rounds);
+      } finally {
+        server.kill();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function serve(kind: Kind, path: string): Promise<() => Promise<void>> {
+  if (kind === 'warren') {
+    const server = new Server(path, suite(), { maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000 });
+    await server.listen();
+    return () => server.close();
+  }
+  const server = kind === 'raw' ? rawServer(path) : nodeHttpServer(path);
+  if (!server.listening) await once(server, 'listening');
+  return async () => {
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.close();
+  };
+}
+
+/** The W1 loop: warm-up, then `rounds` more. */
+async function drive(kind: ClientKind, path: string, rounds: number): Promise<void> {
+  const driver = await makeDriver(kind, 'json', { path });
+  for (let i = 0; i < warmUp() + rounds; i++) await driver.step();
+  await driver.close();
+}
+
+const warmUp = (): number => Number(process.env['WARREN_WARM_UP'] ?? WARM_UP.full);
+
+// --- parent: two valgrind runs per side and kind, N and 0 round trips after the warm-up
+
+function valgrindVersion(): string | null {
+  const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
+
+function countRun(side: Side, kind: Kind, rounds: number, warm: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      'valgrind',
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, SELF, '--count', side, kind, String(rounds)],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WARREN_WARM_UP: String(warm) } },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const collected = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || collected === null) reject(new Error(`counting the ${kind} ${side} failed (exit ${code}):\n${stderr.slice(-2000)}`));
+      else resolve(Number(collected[1]));
+    });
+  });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  // The counted process and its driver child end as soon as their loop does: valgrind reports at exit.
+  if (argv[0] === '--count') return counted(argv[1] as Side, argv[2] as Kind, Number(argv[3])).then(() => process.exit(0));
+  if (argv[0] === '--drive') return drive('raw', argv[1]!, Number(argv[2])).then(() => process.exit(0));
+  const options = parseArgs(argv);
+  const version = valgrindVersion();
+  if (version === null) {
+    console.error('valgrind is not installed (Debian: apt-get install valgrind): there is nothing to count with');
+    process.exit(1);
+  }
+  const mode = options.quick ? 'quick' : 'full';
+  const rounds = options.rounds ?? ROUNDS[mode];
+  const warm = WARM_UP[mode];
+  const machine = thisMachine();
+  console.log('warren instruction counts: user-space instructions per W1 round trip (POST / with 108 bytes -> 200 + 108 bytes), one side per process');
+  console.log(machineLine(machine));
+  console.log(`mode: ${mode}: ${version} --tool=callgrind; (count after ${warm} + ${rounds} round trips - count after ${warm}) / ${rounds}; the peer is the raw limit's other side`);
+  const started = Date.now();
+  const counts: Count[] = [];
+  for (const [side, kind] of options.quick ? QUICK : FULL) {
+    // A full run counts the two in parallel; a quick one, inside the test suite, keeps to one CPU.
+    const [base, more] = options.quick
+      ? [await countRun(side, kind, 0, warm), await countRun(side, kind, rounds, warm)]
+      : await Promise.all([countRun(side, kind, 0, warm), countRun(side, kind, rounds, warm)]);
+    const count = { side, kind, instructions: Math.round((more - base) / rounds) };
+    counts.push(count);
+    console.log(`  ${`${kind} ${side}`.padEnd(20)}${count.instructions.toLocaleString('en-US').padStart(10)}  instructions per round trip`);
+  }
+  console.log('\nratios (instructions; below 1: fewer than the other)');
+  for (const side of ['server', 'client'] as const) {
+    const of = (kind: Kind): number | undefined => counts.find((c) => c.side === side && c.kind === kind)?.instructions;
+    const warren = of('warren');
+    for (const peer of ['raw', 'node:http', 'undici'] as const) {
+      const other = of(peer);
+      if (warren !== undefined && other !== undefined) console.log(`ratio ${side}  warren / ${peer}`.padEnd(34) + (warren / other).toFixed(2));
+    }
+    const raw = of('raw');
+    if (warren !== undefined && raw !== undefined) console.log(`warren's own work, ${side}: ${(warren - raw).toLocaleString('en-US')} instructions per round trip over the raw ${side}'s`);
+  }
+  console.log(`\n${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (options.json !== null) {
+    writeFileSync(options.json, `${JSON.stringify({ bench: 'instructions', date: new Date().toISOString(), mode, commit: gitCommit(), machine, valgrind: version, warmUp: warm, rounds, counts }, null, 2)}\n`);
+    console.log(`results written to ${options.json}`);
+  }
+}
+
+const USAGE = `usage: node dist/bench/instructions.js [--quick] [--json FILE] [--rounds N]
+  --quick      count only the warren and raw servers, over ${ROUNDS.quick} round trips (a smoke run; its numbers mean nothing)
+  --json FILE  also write the counts as JSON
+  --rounds N   round trips counted per side (default ${ROUNDS.full}; more averages the JIT's late work better)`;
+
+function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null; rounds: number | null } {
+  let quick = false;
+  let json: string | null = null;
+  let rounds: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json' && argv[i + 1] !== undefined) json = argv[++i]!;
+    else if (arg === '--rounds' && /^[1-9][0-9]*$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
+    else {
+      console.error(`unknown or incomplete argument: ${arg}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return { quick, json, rounds };
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
