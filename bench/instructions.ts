@@ -92,7 +92,8 @@ async function serve(kind: Kind, path: string): Promise<() => Promise<void>> {
 /** The W1 loop: warm-up, then `rounds` more. */
 async function drive(kind: ClientKind, path: string, rounds: number): Promise<void> {
   const driver = await makeDriver(kind, 'json', { path });
-  for (let i = 0; i < warmUp() + rounds; i++) await driver.step();
+  const steps = warmUp() + rounds;
+  for (let i = 0; i < steps; i++) await driver.step();
   await driver.close();
 }
 
