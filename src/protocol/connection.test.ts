@@ -302,6 +302,18 @@ describe('a refused send changes nothing', () => {
   });
 });
 
+describe('status lines', () => {
+  test('the registered phrase unless a reason is given, in the version of the request answered', () => {
+    const { conn } = serverWith(GET + GET + GET + 'GET / HTTP/1.0\r\n\r\n');
+    const line = (reason?: string): string => {
+      const head = text(conn.send({ type: 'response', status: 200, ...(reason === undefined ? {} : { reason }), fields: [['Content-Length', '0']], body: null }));
+      drain(conn, []);
+      return head.slice(0, head.indexOf('\r\n'));
+    };
+    assert.deepEqual([line(), line('Fine'), line(), line()], ['HTTP/1.1 200 OK', 'HTTP/1.1 200 Fine', 'HTTP/1.1 200 OK', 'HTTP/1.0 200 OK']);
+  });
+});
+
 describe('a message sent whole', () => {
   test('a big body is not copied: it follows its head as the caller gave it', () => {
     const client = new Connection('client');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WarrenError } from './errors.js';
-import { corkForTick, drained, writeChunks } from './outgoing.js';
+import { corkForTick, drained, toLines, writeChunks } from './outgoing.js';
 
 async function socketPair(): Promise<{ a: Socket; b: Socket; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'warren-outgoing-'));
@@ -76,4 +76,19 @@ test('drained: null when the socket takes writes; a wait that ends at drain; a f
   } finally {
     close();
   }
+});
+
+test('toLines: a record of strings is its lines in key order; numbers, lists and undefined are read too', () => {
+  const plain = { 'Content-Type': 'text/plain', 'x-a': '1' };
+  const lines = toLines(plain);
+  assert.deepEqual(lines, [['Content-Type', 'text/plain'], ['x-a', '1']]);
+  // The caller may add to the lines (framing fields): a record's next call is not touched.
+  lines.push(['Content-Length', '0']);
+  assert.equal(toLines(plain).length, 2);
+  assert.deepEqual(toLines({ 'set-cookie': ['a=1', 'b=2'], 'content-length': 5, skipped: undefined, 'x-b': 'y' }), [
+    ['set-cookie', 'a=1'],
+    ['set-cookie', 'b=2'],
+    ['content-length', '5'],
+    ['x-b', 'y'],
+  ]);
 });
