@@ -283,6 +283,24 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('a 2xx answer to CONNECT, a tunnel the server cannot open, is a 500 and a close; a 405 goes out as it is', async () => {
+      const errors: unknown[] = [];
+      const app: App = (_s, request) => ({ status: request.uri === 'allowed:443' ? 200 : 405 });
+      const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) } as ServerOptions);
+      const tunnel = await connect(server.address);
+      tunnel.write('CONNECT allowed:443 HTTP/1.1\r\nHost: allowed:443\r\n\r\n');
+      await tunnel.closed();
+      assert.match(tunnel.text, /^HTTP\/1.1 500 Internal Server Error\r\n/);
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]), /CONNECT/);
+      const refused = await connect(server.address);
+      refused.write('CONNECT other:443 HTTP/1.1\r\nHost: other:443\r\n\r\n');
+      await refused.until(() => refused.text.includes('\r\n\r\n'), 5000, 'the 405');
+      assert.match(refused.text, /^HTTP\/1.1 405 Method Not Allowed\r\n/);
+      refused.close();
+      await server.close();
+    });
+
     run('an app that throws gets a 500 and a close; so does a header with CR LF', async () => {
       const errors: unknown[] = [];
       const app: App = (_s, request) => {

@@ -199,6 +199,9 @@ export class ServerConnection implements Timed, Sink {
       }
       const source = this.#source!;
       const status = response.status;
+      if (source.method === 'CONNECT' && status >= 200 && status < 300) {
+        throw new WarrenError('invalid-response', `the app answered CONNECT with ${status}, which would open a tunnel: warren's server has none to offer, so answer 405 or 501`);
+      }
       // RFC 9112 §6.3 decides, in the core; a CONNECT answer switches protocols and sends no framing.
       const prepared = prepare(response.headers, response.body, source.version !== '1.0', responseHasBody(source.method, status));
       plan = prepared.plan;
