@@ -8,7 +8,7 @@ import { localError, remoteError } from './errors.js';
 import type { ChunkExtension } from './events.js';
 import { HeadParser, type Head } from './head.js';
 import type { Limits } from './limits.js';
-import { TOKEN, VALUE_FORBIDDEN_OUT, isOws } from './syntax.js';
+import { TOKEN, isOws, isValueText } from './syntax.js';
 
 /** What one step of the reader produced. */
 export type ChunkStep =
@@ -181,7 +181,7 @@ export function encodeExtensions(extensions: readonly ChunkExtension[] | null | 
     } else if (TOKEN.test(value)) {
       out += `;${name}=${value}`;
     } else {
-      if (VALUE_FORBIDDEN_OUT.test(value)) {
+      if (!isValueText(value)) {
         throw localError('invalid-event', `chunk extension "${name}" has a value with a control or non-latin1 character`);
       }
       out += `;${name}="${value.replace(/["\\]/g, '\\$&')}"`;

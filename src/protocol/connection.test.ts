@@ -325,6 +325,28 @@ describe('a message sent whole', () => {
     assert.equal(client.ourState, 'idle');
   });
 
+  test('a body up to 8 KiB joins its head; a byte more is passed on after it, not copied', () => {
+    for (const [size, arrays] of [[8192, 1], [8193, 2]] as const) {
+      const client = new Connection('client');
+      const data = new Uint8Array(size).fill(97);
+      const out = client.send({ type: 'request', method: 'PUT', target: '/', fields: [['Host', 'h'], ['Content-Length', String(size)]], body: data });
+      assert.equal(out.length, arrays, `${size} bytes`);
+      if (arrays === 2) assert.equal(out[1], data);
+      else assert.equal(text(out).slice(-size), 'a'.repeat(size));
+    }
+  });
+
+  test("a client's whole request that its framing refuses changes nothing", () => {
+    const client = new Connection('client');
+    assert.throws(() => client.send({ type: 'request', method: 'PUT', target: '/', fields: [['Host', 'h'], ['Content-Length', '3']], body: bytes('four') }), { code: 'body-too-long' });
+    assert.equal(client.ourState, 'idle');
+    // Nothing was recorded as sent: the next request is the first, and its response is read as its own.
+    client.send({ type: 'request', method: 'HEAD', target: '/', fields: [['Host', 'h']], body: null });
+    client.receive(bytes('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'));
+    const response = client.nextEvent();
+    assert.ok(typeof response === 'object' && response.type === 'response' && response.framing.kind === 'none', 'the response to HEAD has no body');
+  });
+
   test('a pipelined request is answered whole, and the next response answers the next request', () => {
     const { conn } = serverWith('GET /1 HTTP/1.1\r\nHost: h\r\n\r\nHEAD /2 HTTP/1.0\r\n\r\n');
     assert.equal(text(conn.send({ type: 'response', status: 200, fields: [['Content-Length', '2']], body: bytes('ok') })), 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');

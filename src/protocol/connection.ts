@@ -17,7 +17,7 @@ import type {
   WholeBody,
 } from './events.js';
 import type { FieldsInit } from './fields.js';
-import { CLOSE_DELIMITED, NO_BODY, requestFraming, responseFraming, type Framing } from './framing.js';
+import { CLOSE_DELIMITED, NO_BODY, opensTunnel, requestFraming, responseFraming, type Framing } from './framing.js';
 import { HeadParser, type Head } from './head.js';
 import { resolveLimits, type Limits } from './limits.js';
 import {
@@ -216,7 +216,7 @@ export class Connection {
     }
     // With no request outstanding this is a server's 408 or 400 before it closes: read it all the same.
     this.#exchanges.shift();
-    const connect = method === 'CONNECT' && head.status < 300 && this.#state.pendingSwitch === 'connect';
+    const connect = opensTunnel(method, head.status) && this.#state.pendingSwitch === 'connect';
     this.#state.process('server', connect ? 'response+connect' : 'response');
     if (head.close || (head.version === '1.0' && !head.keepAlive)) this.#state.disableKeepAlive();
     const framing = responseFraming(method, head.status, head);
@@ -366,7 +366,7 @@ export class Connection {
     const facts = newFacts();
     const startLine = statusLine(version, status, reason);
     const fieldBytes = checkFields(init, facts);
-    const connect = method === 'CONNECT' && status < 300 && this.#state.pendingSwitch === 'connect';
+    const connect = opensTunnel(method, status) && this.#state.pendingSwitch === 'connect';
     const framing = outgoingResponseFraming(method, status, version, facts);
     // Close when either side asked, when the body runs to the close, or when there is no request to keep alive for.
     const close = facts.close || !this.#state.keepAlive || framing === CLOSE_DELIMITED || exchange === null || this.#state.client === 'error';
@@ -398,7 +398,7 @@ function outgoingResponseFraming(method: string | null, status: number, peerVers
   if (status === 204 && (facts.contentLength !== null || facts.chunked)) {
     throw localError('framing-conflict', 'a 204 response has no body: no Content-Length or Transfer-Encoding (RFC 9110 §8.6, RFC 9112 §6.1)');
   }
-  if (method === 'CONNECT' && status < 300 && (facts.contentLength !== null || facts.chunked)) {
+  if (opensTunnel(method, status) && (facts.contentLength !== null || facts.chunked)) {
     throw localError('framing-conflict', 'a 2xx response to CONNECT has no body: no Content-Length or Transfer-Encoding (RFC 9110 §9.3.6)');
   }
   if (facts.chunked && peerVersion === '1.0') {

@@ -47,6 +47,11 @@ export function requestStatesEmptyLength(method: string): boolean {
 /** HEAD, 1xx, 204, 304 and a 2xx to CONNECT have no body (RFC 9112 §6.3 rules 1-2). */
 export function responseHasBody(method: string | null, status: number): boolean {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return false;
-  return !(method === 'CONNECT' && status < 300);
+  return !opensTunnel(method, status);
+}
+
+/** A 2xx answer to CONNECT turns the connection into a tunnel: no body, no framing (RFC 9110 §9.3.6). */
+export function opensTunnel(method: string | null, status: number): boolean {
+  return method === 'CONNECT' && status >= 200 && status < 300;
 }
 

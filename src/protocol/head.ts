@@ -9,7 +9,7 @@ import { latin1 } from './bytes.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
 import type { Limits } from './limits.js';
-import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, expectsContinue, isOws, listMembers, lowerToken } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, digitsValue, expectsContinue, isOws, listMembers, lowerToken } from './syntax.js';
 
 /** What the parser reads: a request head, a response head, or a trailer section. */
 export type HeadKind = 'request' | 'response' | 'trailers';
@@ -309,18 +309,8 @@ export class HeadParser {
 /** Content-Length = 1*DIGIT; a list of identical values is one value (RFC 9110 §8.6). */
 function parseContentLength(value: string, maxDigits: number): number {
   // The common case, one plain number, without splitting.
-  if (value.length > 0 && value.length <= maxDigits && value.length <= 15) {
-    let n = 0;
-    for (let i = 0; i < value.length; i++) {
-      const digit = value.charCodeAt(i) - 0x30;
-      if (!(digit >= 0 && digit <= 9)) {
-        n = -1;
-        break;
-      }
-      n = n * 10 + digit;
-    }
-    if (n !== -1) return n;
-  }
+  const plain = digitsValue(value, maxDigits);
+  if (plain !== -1) return plain;
   let length = -1;
   for (const member of value.split(',')) {
     const digits = member.trim();

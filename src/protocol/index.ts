@@ -4,7 +4,7 @@ export { ProtocolError, type ProtocolErrorCode, type Side, type ErrorStatus } fr
 export { Fields, type FieldLine, type FieldsInit } from './fields.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
 export { reasonPhrase } from './status.js';
-export { requestStatesEmptyLength, responseHasBody, type Framing } from './framing.js';
+export { opensTunnel, requestStatesEmptyLength, responseHasBody, type Framing } from './framing.js';
 export { expectsContinue, keepAliveTimeout } from './syntax.js';
 export type { State } from './state.js';
 export type {

@@ -5,11 +5,12 @@
 
 import { allocBytes, putLatin1 } from './bytes.js';
 import { localError } from './errors.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
-import { TARGET, expectsContinue, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
+import { TARGET, digitsValue, expectsContinue, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -90,9 +91,11 @@ function checkLine(name: string, value: string, facts: OutgoingFacts | null): nu
 function note(name: string, value: string, facts: OutgoingFacts): void {
   switch (name) {
     case 'content-length':
-      if (!isDigits(value, 16)) throw localError('framing-conflict', `Content-Length "${value}" is not a number`);
+      // What the parser takes by default, the serializer can send.
+      const length = digitsValue(value, DEFAULT_LIMITS.contentLengthDigits);
+      if (length === -1) throw localError('framing-conflict', `Content-Length "${value}" is not a number`);
       if (facts.contentLength !== null) throw localError('framing-conflict', 'Content-Length is set twice');
-      facts.contentLength = Number(value);
+      facts.contentLength = length;
       break;
     case 'transfer-encoding':
       if (value.toLowerCase() !== 'chunked' || facts.chunked) {
@@ -118,16 +121,6 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
   if (facts.chunked && facts.contentLength !== null) {
     throw localError('framing-conflict', 'both Content-Length and Transfer-Encoding are set (RFC 9112 §6.2)');
   }
-}
-
-/** 1 to `max` ASCII digits. */
-function isDigits(text: string, max: number): boolean {
-  if (text.length === 0 || text.length > max) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
 }
 
 export function renderRequestLine(method: string, target: string, version: HttpVersion): string {

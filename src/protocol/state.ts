@@ -65,7 +65,6 @@ const asMap = (table: Table): ReadonlyMap<State, ReadonlyMap<Transition, State>>
 const CLIENT = asMap(EVENT_TRANSITIONS.client);
 const SERVER = asMap(EVENT_TRANSITIONS.server);
 
-/** What a pair of states does to one party: [client, server] -> [party, new state]. */
 /**
  * The transitions of every exchange, answered by branches (states and transitions are
  * interned literals, so each test is a pointer compare) before the tables' two lookups;
@@ -78,6 +77,7 @@ export function hot(client: boolean, from: State, transition: Transition): State
   return undefined;
 }
 
+/** What a pair of states does to one party: [client, server] -> [party, new state]. */
 export const JOINT_TRANSITIONS: ReadonlyArray<readonly [State, State, Role, State]> = [
   ['might-switch-protocol', 'switched-protocol', 'client', 'switched-protocol'],
   ['closed', 'idle', 'server', 'must-close'],

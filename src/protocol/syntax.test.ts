@@ -1,8 +1,10 @@
-// lowerToken, keepAliveTimeout and requestStatesEmptyLength: small rules of the core, each on its own.
+// lowerToken, keepAliveTimeout, requestStatesEmptyLength, digitsValue, isValueText and
+// opensTunnel: small rules of the core, each on its own.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keepAliveTimeout, lowerToken } from './syntax.js';
+import { digitsValue, isValueText, keepAliveTimeout, lowerToken } from './syntax.js';
+import { opensTunnel } from './framing.js';
 import { requestStatesEmptyLength } from './framing.js';
 
 test('lowerToken folds a token and refuses what is not one, every time it is asked', () => {
@@ -40,4 +42,34 @@ test('keepAliveTimeout reads the timeout parameter of Keep-Alive, and nothing el
 test('requestStatesEmptyLength: POST, PUT and PATCH say Content-Length: 0 when they carry nothing', () => {
   for (const method of ['POST', 'PUT', 'PATCH']) assert.equal(requestStatesEmptyLength(method), true, method);
   for (const method of ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'CONNECT', 'post']) assert.equal(requestStatesEmptyLength(method), false, method);
+});
+
+test('digitsValue reads 1 to max ASCII digits as an exact number, and nothing else', () => {
+  for (const [text, max, want] of [
+    ['0', 16, 0],
+    ['108', 16, 108],
+    ['007', 3, 7],
+    ['9007199254740991', 16, Number.MAX_SAFE_INTEGER],
+    ['9007199254740992', 16, -1],
+    ['1234', 3, -1],
+    ['', 16, -1],
+    ['1 ', 16, -1],
+    ['+1', 16, -1],
+    ['1e3', 16, -1],
+    ['１', 16, -1],
+  ] as const) {
+    assert.equal(digitsValue(text, max), want, JSON.stringify(text));
+  }
+});
+
+test('isValueText takes HTAB, SP, visible ASCII and obs-text; refuses other controls and chars above U+00FF', () => {
+  for (const ok of ['', 'a b\tc', '~\x80\xff']) assert.equal(isValueText(ok), true, JSON.stringify(ok));
+  for (const bad of ['a\r', 'a\nb', '\0', '\x7f', '\x1f', 'na\u0100ve', '\u{1F600}']) assert.equal(isValueText(bad), false, JSON.stringify(bad));
+});
+
+test('opensTunnel: a 2xx answer to CONNECT only', () => {
+  assert.deepEqual(
+    [opensTunnel('CONNECT', 200), opensTunnel('CONNECT', 299), opensTunnel('CONNECT', 199), opensTunnel('CONNECT', 300), opensTunnel('GET', 200), opensTunnel(null, 200)],
+    [true, true, false, false, false, false],
+  );
 });

@@ -8,6 +8,7 @@ import type { Socket } from '../transport/listen.js';
 import {
   Connection,
   ProtocolError,
+  opensTunnel,
   reasonPhrase,
   responseHasBody,
   type DataEvent,
@@ -39,7 +40,6 @@ type Phase = 'head' | 'app' | 'respond' | 'done';
 /** How long an ending connection waits for the peer's close before it is destroyed. */
 const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
-
 
 export class ServerConnection implements Timed, Sink {
   readonly #ctx: ServerContext;
@@ -199,10 +199,10 @@ export class ServerConnection implements Timed, Sink {
       }
       const source = this.#source!;
       const status = response.status;
-      if (source.method === 'CONNECT' && status >= 200 && status < 300) {
+      if (opensTunnel(source.method, status)) {
         throw new WarrenError('invalid-response', `the app answered CONNECT with ${status}, which would open a tunnel: warren's server has none to offer, so answer 405 or 501`);
       }
-      // RFC 9112 §6.3 decides, in the core; a CONNECT answer switches protocols and sends no framing.
+      // Whether the response has a body is RFC 9112 §6.3's to decide, in the core.
       const prepared = prepare(response.headers, response.body, source.version !== '1.0', responseHasBody(source.method, status));
       plan = prepared.plan;
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).

@@ -4,6 +4,7 @@
 // on one connection can be sent on another, as a proxy does.
 
 import type { Fields } from '../protocol/index.js';
+import { listMembers } from '../protocol/syntax.js';
 
 /** Header values by lowercase name; repeated fields combined (RFC 9110 §5.3), set-cookie kept as a list. */
 export type HeaderMap = Record<string, string> & { 'set-cookie'?: string[] };
@@ -25,7 +26,6 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgra
 /** The header map of a message without its hop-by-hop fields, those named by Connection included. */
 export function endToEndHeaders(fields: Fields): HeaderMap {
   const hop = new Set(HOP_BY_HOP);
-  for (const value of fields.getAll('connection')) for (const option of value.split(',')) hop.add(option.trim().toLowerCase());
+  for (const value of fields.getAll('connection')) for (const option of listMembers(value)) hop.add(option);
   return headerMap(fields, hop);
 }
-
