@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Server } from '../src/index.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
+import { withTimeout } from './lib/timeout.js';
 import { nodeHttpServer, rawServer, suite } from './suite/apps.js';
 import { makeDriver, type ClientKind } from './suite/drivers.js';
 
@@ -45,27 +46,28 @@ const QUICK: typeof FULL = [
   ['server', 'warren'],
   ['server', 'raw'],
 ];
-/** Round trips before counting starts: the JIT has compiled the hot paths by then. */
+/** Round trips in both runs before the counted ones: the JIT has compiled the hot paths by then. */
 const WARM_UP = { full: 4000, quick: 200 };
 const ROUNDS = { full: 20_000, quick: 200 };
 
 // --- counted process: one side in this process, its peer in a child valgrind does not follow
 
-async function counted(side: Side, kind: Kind, rounds: number): Promise<void> {
+/** A counted process runs `steps` round trips in all (warm-up included). */
+async function counted(side: Side, kind: Kind, steps: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'warren-instructions-'));
   const path = join(dir, 's.sock');
   try {
     if (side === 'server') {
       const close = await serve(kind, path);
-      const driver = fork(SELF, ['--drive', path, String(rounds)], { execArgv: [], stdio: 'inherit' });
-      const [code] = (await once(driver, 'exit')) as [number | null];
+      const driver = fork(SELF, ['--drive', path, String(steps)], { execArgv: [], stdio: 'inherit' });
+      const [code] = (await withTimeout(once(driver, 'exit'), RUN_TIMEOUT_MS, 'the raw client')) as [number | null];
       await close();
       if (code !== 0) throw new Error(`the raw client exited with ${code}`);
     } else {
       const server = fork(SERVER_CHILD, ['raw', path], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      await once(server, 'message');
       try {
-        await drive(kind as ClientKind, path, rounds);
+        await withTimeout(Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('the raw server exited before it listened')))]), 30_000, 'the raw server');
+        await drive(kind as ClientKind, path, steps);
       } finally {
         server.kill();
       }
@@ -83,21 +85,16 @@ async function serve(kind: Kind, path: string): Promise<() => Promise<void>> {
   }
   const server = kind === 'raw' ? rawServer(path) : nodeHttpServer(path);
   if (!server.listening) await once(server, 'listening');
-  return async () => {
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    server.close();
-  };
+  // The process exits right after the count: nothing to wait for.
+  return async () => void server.close();
 }
 
-/** The W1 loop: warm-up, then `rounds` more. */
-async function drive(kind: ClientKind, path: string, rounds: number): Promise<void> {
+/** `steps` W1 round trips. */
+async function drive(kind: ClientKind, path: string, steps: number): Promise<void> {
   const driver = await makeDriver(kind, 'json', { path });
-  const steps = warmUp() + rounds;
   for (let i = 0; i < steps; i++) await driver.step();
   await driver.close();
 }
-
-const warmUp = (): number => Number(process.env['WARREN_WARM_UP'] ?? WARM_UP.full);
 
 // --- parent: two valgrind runs per side and kind, N and 0 round trips after the warm-up
 
@@ -106,13 +103,19 @@ function valgrindVersion(): string | null {
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
-function countRun(side: Side, kind: Kind, rounds: number, warm: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, SELF, '--count', side, kind, String(rounds)],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WARREN_WARM_UP: String(warm) } },
-    );
+/** valgrind runs node some 50 times slower: a full count of one side takes about a minute. */
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+/** Counting runs still going: a failed bench kills them instead of leaving them behind. */
+const running = new Set<ChildProcess>();
+
+function countRun(side: Side, kind: Kind, steps: number): Promise<number> {
+  const counting = new Promise<number>((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, SELF, '--count', side, kind, String(steps)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -122,11 +125,19 @@ function countRun(side: Side, kind: Kind, rounds: number, warm: number): Promise
       else resolve(Number(collected[1]));
     });
   });
+  return withTimeout(counting, RUN_TIMEOUT_MS, `counting the ${kind} ${side}`);
 }
+
+const SIDES: readonly string[] = ['server', 'client'];
+const KINDS: Record<Side, readonly string[]> = { server: ['warren', 'node:http', 'raw'], client: ['warren', 'node:http', 'undici', 'raw'] };
 
 async function main(argv: readonly string[]): Promise<void> {
   // The counted process and its driver child end as soon as their loop does: valgrind reports at exit.
-  if (argv[0] === '--count') return counted(argv[1] as Side, argv[2] as Kind, Number(argv[3])).then(() => process.exit(0));
+  if (argv[0] === '--count') {
+    const [side, kind, steps] = argv.slice(1);
+    if (!SIDES.includes(side!) || !KINDS[side as Side].includes(kind!) || !/^[0-9]+$/.test(steps ?? '')) throw new Error(`--count takes a side, a kind of it and a number of round trips: ${argv.join(' ')}`);
+    return counted(side as Side, kind as Kind, Number(steps)).then(() => process.exit(0));
+  }
   if (argv[0] === '--drive') return drive('raw', argv[1]!, Number(argv[2])).then(() => process.exit(0));
   const options = parseArgs(argv);
   const version = valgrindVersion();
@@ -146,8 +157,8 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const [side, kind] of options.quick ? QUICK : FULL) {
     // A full run counts the two in parallel; a quick one, inside the test suite, keeps to one CPU.
     const [base, more] = options.quick
-      ? [await countRun(side, kind, 0, warm), await countRun(side, kind, rounds, warm)]
-      : await Promise.all([countRun(side, kind, 0, warm), countRun(side, kind, rounds, warm)]);
+      ? [await countRun(side, kind, warm), await countRun(side, kind, warm + rounds)]
+      : await Promise.all([countRun(side, kind, warm), countRun(side, kind, warm + rounds)]);
     const count = { side, kind, instructions: Math.round((more - base) / rounds) };
     counts.push(count);
     console.log(`  ${`${kind} ${side}`.padEnd(20)}${count.instructions.toLocaleString('en-US').padStart(10)}  instructions per round trip`);
@@ -182,7 +193,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; json: string | nu
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
-    else if (arg === '--json' && argv[i + 1] !== undefined) json = argv[++i]!;
+    else if (arg === '--json' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) json = argv[++i]!;
     else if (arg === '--rounds' && /^[1-9][0-9]*$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
     else {
       console.error(`unknown or incomplete argument: ${arg}\n${USAGE}`);
@@ -193,6 +204,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; json: string | nu
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  for (const child of running) child.kill('SIGKILL');
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

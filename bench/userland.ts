@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(op === 'json' ? 'W1: POST / with a 108-byte JSON body -> 200 + 108 bytes' : 'W2: GET /example -> hello, world');
     console.log(tableHeader('pair'));
-    for (const row of rows) console.log(tableRow(row.name, { median: Math.round(row.nsPerRoundTrip.median), min: Math.round(row.nsPerRoundTrip.min), max: Math.round(row.nsPerRoundTrip.max) }, 'ns per round trip'));
+    for (const row of rows) console.log(tableRow(row.name, row.nsPerRoundTrip, 'ns per round trip'));
     console.log(`added by warren over the floor (medians): client ${Math.round(added.client)} ns, server ${Math.round(added.server)} ns, both ${Math.round(added.both)} ns`);
     report.push({ op, rows, added });
   }

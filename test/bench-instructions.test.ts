@@ -1,6 +1,6 @@
 // Keeps the instruction-count bench from rotting: its quick mode counts the warren and raw
 // servers under valgrind and must print both counts and their ratio, and write its JSON.
-// The numbers are not checked (a quick run's JIT is cold). Without valgrind there is
+// The numbers are not compared (a quick run's JIT is cold; see below). Without valgrind there is
 // nothing to run it with: the test says so and skips.
 
 import assert from 'node:assert/strict';
@@ -29,6 +29,8 @@ test(
         json.counts.map((c) => `${c.kind} ${c.side}`),
         ['warren server', 'raw server'],
       );
+      // Only the sign: in 200 cold round trips the JIT's compiles land in either run (a raw
+      // server once counted above warren), so no comparison between the two holds.
       for (const count of json.counts) assert.ok(count.instructions > 0, `${count.kind}: ${count.instructions}`);
     });
   },

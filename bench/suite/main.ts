@@ -34,7 +34,7 @@ import { TempServer } from '../../src/testing/index.js';
 import { withTimeout } from '../lib/timeout.js';
 import { gitCommit } from '../lib/git.js';
 import { machineLine, thisMachine } from '../lib/machine.js';
-import { isNoisy, median, spread, tableHeader, tableRow } from '../lib/stats.js';
+import { isNoisy, spread, tableHeader, tableRow } from '../lib/stats.js';
 import { makeDriver, runFor, type ClientKind, type Driver, type Op } from './drivers.js';
 import type { Target } from './framing.js';
 import type { LoadCommand, LoadReply } from './load-child.js';
@@ -438,9 +438,7 @@ async function measureConcurrency(servers: ReadonlyMap<string, RunningServer>, p
           pair: pair.name,
           client: pair.client,
           server: pair.server,
-          median: median(runs[i]!),
-          min: Math.min(...runs[i]!),
-          max: Math.max(...runs[i]!),
+          ...spread(runs[i]!),
           runs: runs[i]!,
         })),
       });
