@@ -1,7 +1,8 @@
 // Keeps the instruction-count bench from rotting: its quick mode counts the warren and raw
 // servers under valgrind and must print both counts and their ratio, and write its JSON.
-// The numbers are not compared (a quick run's JIT is cold; see below). Without valgrind there is
-// nothing to run it with: the test says so and skips.
+// The numbers are not checked: in 200 cold round trips the JIT's compiles land in either of
+// the two runs, so a quick count can come out anywhere, below zero included (seen). Without
+// valgrind there is nothing to run it with: the test says so and skips.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,9 +20,9 @@ test(
   () => {
     quickRun(BENCH, 110_000, ({ stdout, report }) => {
       for (const kind of ['warren', 'raw']) {
-        assert.match(stdout, new RegExp(`^  ${kind} server +[\\d,]+  instructions per round trip$`, 'm'), `no count for the ${kind} server`);
+        assert.match(stdout, new RegExp(`^  ${kind} server +-?[\\d,]+  instructions per round trip$`, 'm'), `no count for the ${kind} server`);
       }
-      assert.match(stdout, /^ratio server  warren \/ raw +\d+\.\d\d$/m);
+      assert.match(stdout, /^ratio server  warren \/ raw +-?\d+\.\d\d$/m);
       const json = report as { bench: string; mode: string; counts: { side: string; kind: string; instructions: number }[] };
       assert.equal(json.bench, 'instructions');
       assert.equal(json.mode, 'quick');
@@ -29,9 +30,7 @@ test(
         json.counts.map((c) => `${c.kind} ${c.side}`),
         ['warren server', 'raw server'],
       );
-      // Only the sign: in 200 cold round trips the JIT's compiles land in either run (a raw
-      // server once counted above warren), so no comparison between the two holds.
-      for (const count of json.counts) assert.ok(count.instructions > 0, `${count.kind}: ${count.instructions}`);
+      for (const count of json.counts) assert.ok(Number.isInteger(count.instructions), `${count.kind}: ${count.instructions}`);
     });
   },
 );
