@@ -103,6 +103,13 @@ function valgrindVersion(): string | null {
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
+/**
+ * V8's --predictable runs its collector and compiler on the main thread, at points set by
+ * the work alone: two counts of one build then differ by 0.2%, not by the 2-9% that
+ * background threads finishing at other moments gave.
+ */
+const COUNTED_FLAGS = ['--predictable'];
+
 /** valgrind runs node some 50 times slower: a full count of one side takes about a minute. */
 const RUN_TIMEOUT_MS = 10 * 60_000;
 
@@ -111,7 +118,7 @@ const running = new Set<ChildProcess>();
 
 function countRun(side: Side, kind: Kind, steps: number): Promise<number> {
   const counting = new Promise<number>((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, SELF, '--count', side, kind, String(steps)], {
+    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...COUNTED_FLAGS, SELF, '--count', side, kind, String(steps)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     running.add(child);

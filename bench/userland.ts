@@ -21,6 +21,7 @@ import { Connection, type ReceivedEvent, type NoEvent } from '../src/protocol/in
 import { ServerConnection } from '../src/server/connection.js';
 import { resolveServerOptions } from '../src/server/options.js';
 import { Session } from '../src/server/session.js';
+import { Deadlines } from '../src/transport/deadlines.js';
 import { gitCommit } from './lib/git.js';
 import { withTimeout } from './lib/timeout.js';
 import { machineLine, thisMachine } from './lib/machine.js';
@@ -93,14 +94,14 @@ function pair(client: Side, server: Side, op: Op): () => Promise<void> {
   const [c, s] = socketPair();
   if (server === 'warren') {
     const options = resolveServerOptions({ maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000 }, true);
-    const context = { app: suite(), options, onError: (error: unknown) => console.error(error), track() {}, untrack() {}, closed() {} };
+    const context = { app: suite(), options, onError: (error: unknown) => console.error(error), deadlines: new Deadlines(1000), closed() {} };
     new ServerConnection(context, s as unknown as Socket, new Session('/bench'));
   } else {
     // Each request arrives in one read here: the answer goes back at once.
     s.on('data', () => s.write(RESPONSE[op]));
   }
   if (client === 'warren') {
-    const conn = new ClientConnection({ options: resolveClientOptions({ host: 'bench' }), host: 'bench', track() {}, untrack() {} }, c as unknown as Socket);
+    const conn = new ClientConnection({ options: resolveClientOptions({ host: 'bench' }), host: 'bench', deadlines: new Deadlines(1000) }, c as unknown as Socket);
     const want = op === 'json' ? JSON_108 : HELLO;
     return async () => {
       const response = op === 'json' ? await conn.post('/', { 'content-type': 'application/json' }, JSON_108) : await conn.get('/example');

@@ -5,7 +5,7 @@
 import { addressKind, checkAddress, type Address } from '../transport/address.js';
 import { connectSocket } from '../transport/connect.js';
 import { clientContextOptions } from '../transport/tls.js';
-import { Deadlines, type Timed } from '../transport/deadlines.js';
+import { Deadlines } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
 import { ClientConnection, type ConnectionHost } from './connection.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
@@ -15,7 +15,8 @@ export class Client implements ConnectionHost {
   readonly options: ResolvedClientOptions;
   /** The Host field sent with each request, or null for none. */
   readonly host: string | null;
-  readonly #deadlines: Deadlines;
+  /** @internal The coarse clock of this client's timeouts. */
+  readonly deadlines: Deadlines;
 
   constructor(address: Address, options?: ClientOptions) {
     this.address = checkAddress(address);
@@ -25,7 +26,7 @@ export class Client implements ConnectionHost {
     if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
     this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const { connectTimeout, headersTimeout, bodyTimeout } = this.options;
-    this.#deadlines = new Deadlines(Math.min(...[connectTimeout, headersTimeout, bodyTimeout].filter((t) => t > 0), 1000));
+    this.deadlines = new Deadlines(Math.min(...[connectTimeout, headersTimeout, bodyTimeout].filter((t) => t > 0), 1000));
   }
 
   /** A new connection. Fails with a RequestError (sent: false) when the server cannot be reached. */
@@ -37,14 +38,6 @@ export class Client implements ConnectionHost {
       const e = error as WarrenError;
       throw new RequestError(e.code ?? 'connect-failed', e.message, false, { cause: error });
     }
-  }
-
-  track(item: Timed): void {
-    this.#deadlines.add(item);
-  }
-
-  untrack(item: Timed): void {
-    this.#deadlines.delete(item);
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Socket } from '../transport/connect.js';
 import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
-import type { Timed } from '../transport/deadlines.js';
+import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
 import { drained, prepare, wholeBody, writeBody, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
 import type { ResolvedClientOptions } from './options.js';
@@ -39,8 +39,8 @@ interface Exchange {
 export interface ConnectionHost {
   readonly options: ResolvedClientOptions;
   readonly host: string | null;
-  track(item: Timed): void;
-  untrack(item: Timed): void;
+  /** The coarse clock of the connection's timeouts. */
+  readonly deadlines: Deadlines;
   /** A response has been read to its end (pools reuse the connection then). */
   released?(conn: ClientConnection): void;
   closed?(conn: ClientConnection): void;
@@ -76,7 +76,7 @@ export class ClientConnection implements Timed, Sink {
       this.#fail(new WarrenError(tls ? 'tls-failed' : 'connection-closed', `the connection failed: ${error.message}`, { cause: error }));
     });
     socket.on('close', () => this.#onClose());
-    host.track(this);
+    host.deadlines.add(this);
   }
 
   /** False once the connection failed or closed, or will close after its current exchanges. */
@@ -357,7 +357,7 @@ export class ClientConnection implements Timed, Sink {
   #arm(kind: 'headers' | 'body', timeout: number): void {
     if (timeout === 0) return;
     this.#deadlineKind = kind;
-    this.deadline = Date.now() + timeout;
+    this.deadline = this.#host.deadlines.due(timeout);
   }
 
   #disarm(): void {
@@ -423,7 +423,7 @@ export class ClientConnection implements Timed, Sink {
       this.#pumpWrites();
       this.pumpReads();
     }
-    this.#host.untrack(this);
+    this.#host.deadlines.delete(this);
     this.#host.closed?.(this);
   }
 

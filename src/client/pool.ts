@@ -53,7 +53,8 @@ export class Pool implements ConnectionHost {
   readonly address: Address;
   readonly options: ResolvedClientOptions & typeof POOL_DEFAULTS;
   readonly host: string | null;
-  readonly #deadlines: Deadlines;
+  /** @internal The coarse clock of this pool's timeouts. */
+  readonly deadlines: Deadlines;
   readonly #all = new Set<ClientConnection>();
   readonly #idle: Idle[] = [];
   readonly #waiting: Waiter[] = [];
@@ -72,7 +73,7 @@ export class Pool implements ConnectionHost {
     if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
     this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const o = this.options;
-    this.#deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));
+    this.deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));
     const pool = this;
     this.#queueTimer = {
       get deadline() {
@@ -107,8 +108,8 @@ export class Pool implements ConnectionHost {
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiter of this.#waiting.splice(0)) waiter.reject(new RequestError('connection-closed', 'the pool was closed', false));
-    this.#deadlines.delete(this.#queueTimer);
-    for (const idle of this.#idle.splice(0)) this.#deadlines.delete(idle);
+    this.deadlines.delete(this.#queueTimer);
+    for (const idle of this.#idle.splice(0)) this.deadlines.delete(idle);
     for (const conn of this.#all) conn.close();
   }
 
@@ -116,7 +117,7 @@ export class Pool implements ConnectionHost {
     if (this.#closed) return Promise.reject(new RequestError('connection-closed', 'the pool is closed', false));
     if (!fresh) {
       for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
-        this.#deadlines.delete(idle);
+        this.deadlines.delete(idle);
         if (idle.conn.usable) return Promise.resolve(idle.conn);
         idle.conn.close();
       }
@@ -126,10 +127,10 @@ export class Pool implements ConnectionHost {
       const waiter: Waiter = {
         resolve,
         reject,
-        deadline: this.options.queueTimeout === 0 ? Infinity : Date.now() + this.options.queueTimeout,
+        deadline: this.options.queueTimeout === 0 ? Infinity : this.deadlines.due(this.options.queueTimeout),
       };
       this.#waiting.push(waiter);
-      this.#deadlines.add(this.#queueTimer);
+      this.deadlines.add(this.#queueTimer);
       signal?.addEventListener(
         'abort',
         () => {
@@ -158,22 +159,14 @@ export class Pool implements ConnectionHost {
   }
 
   #expireWaiters(): void {
-    const now = Date.now();
+    const now = this.deadlines.now;
     while (this.#waiting.length > 0 && this.#waiting[0]!.deadline <= now) {
       this.#waiting.shift()!.reject(new RequestError('queue-timeout', `no free connection within ${this.options.queueTimeout} ms (maxConnections ${this.options.maxConnections})`, false));
     }
-    if (this.#waiting.length === 0) this.#deadlines.delete(this.#queueTimer);
+    if (this.#waiting.length === 0) this.deadlines.delete(this.#queueTimer);
   }
 
   // ConnectionHost
-
-  track(item: Timed): void {
-    this.#deadlines.add(item);
-  }
-
-  untrack(item: Timed): void {
-    this.#deadlines.delete(item);
-  }
 
   released(conn: ClientConnection): void {
     if (!conn.idle) return;
@@ -185,20 +178,20 @@ export class Pool implements ConnectionHost {
     if (waiter !== undefined) return waiter.resolve(conn);
     const hint = conn.keepAliveHint === null ? Infinity : Math.max(0, conn.keepAliveHint - HINT_MARGIN_MS);
     const keep = Math.min(this.options.idleTimeout === 0 ? Infinity : this.options.idleTimeout, hint);
-    const idle: Idle = new Idle(conn, Date.now() + keep, () => {
+    const idle: Idle = new Idle(conn, this.deadlines.due(keep), () => {
       const i = this.#idle.indexOf(idle);
       if (i !== -1) this.#idle.splice(i, 1);
-      this.#deadlines.delete(idle);
+      this.deadlines.delete(idle);
       conn.close();
     });
     this.#idle.push(idle);
-    this.#deadlines.add(idle);
+    this.deadlines.add(idle);
   }
 
   closed(conn: ClientConnection): void {
     this.#all.delete(conn);
     const i = this.#idle.findIndex((idle) => idle.conn === conn);
-    if (i !== -1) this.#deadlines.delete(this.#idle.splice(i, 1)[0]!);
+    if (i !== -1) this.deadlines.delete(this.#idle.splice(i, 1)[0]!);
     // A slot is free: a waiting request gets a new connection.
     const waiter = this.#waiting.shift();
     if (waiter !== undefined && !this.#closed) this.#open(undefined).then(waiter.resolve, waiter.reject);

@@ -17,7 +17,7 @@ import {
   type RequestEvent,
 } from '../protocol/index.js';
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
-import type { Timed } from '../transport/deadlines.js';
+import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
 import { corkForTick, drained, prepare, wholeBody, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
@@ -30,8 +30,7 @@ export interface ServerContext {
   readonly app: App;
   readonly options: ResolvedServerOptions;
   readonly onError: (error: unknown, session: Session) => void;
-  track(item: Timed): void;
-  untrack(item: Timed): void;
+  readonly deadlines: Deadlines;
   closed(conn: ServerConnection): void;
 }
 
@@ -66,7 +65,7 @@ export class ServerConnection implements Timed, Sink {
     socket.on('end', () => this.#onEnd());
     socket.on('error', () => this.#socket.destroy());
     socket.on('close', () => this.#onClose());
-    ctx.track(this);
+    ctx.deadlines.add(this);
     this.#loop();
   }
 
@@ -91,7 +90,7 @@ export class ServerConnection implements Timed, Sink {
   #arm(kind: 'idle' | 'head' | 'body' | 'linger', timeout: number): void {
     if (timeout === 0) return this.#disarm();
     this.#deadlineKind = kind;
-    this.deadline = Date.now() + timeout;
+    this.deadline = this.#ctx.deadlines.due(timeout);
   }
 
   #disarm(): void {
@@ -116,7 +115,7 @@ export class ServerConnection implements Timed, Sink {
 
   #onClose(): void {
     this.#phase = 'done';
-    this.#ctx.untrack(this);
+    this.#ctx.deadlines.delete(this);
     if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
     this.#ctx.closed(this);
   }

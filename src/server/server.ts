@@ -7,7 +7,7 @@ import { Connection } from '../protocol/index.js';
 import { checkAddress, isLocalSocket, type Address } from '../transport/address.js';
 import { Listener, type Socket } from '../transport/listen.js';
 import { checkServerTls, type ServerTlsOptions, type TlsIdentity } from '../transport/tls.js';
-import { Deadlines, type Timed } from '../transport/deadlines.js';
+import { Deadlines } from '../transport/deadlines.js';
 import type { App } from './app.js';
 import { ServerConnection, type ServerContext } from './connection.js';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
@@ -28,7 +28,6 @@ export class Server {
   readonly #requested: Address;
   readonly #net: Listener;
   readonly #connections = new Set<ServerConnection>();
-  readonly #deadlines: Deadlines;
   readonly #context: ServerContext;
   #address: Address | null = null;
   #state: ServerState = 'new';
@@ -46,14 +45,12 @@ export class Server {
     // Check the core's limits now, not at the first connection.
     new Connection('server', { limits: this.options.limits });
     const { headTimeout, bodyTimeout, keepAliveTimeout } = this.options;
-    this.#deadlines = new Deadlines(Math.min(...[headTimeout, bodyTimeout, keepAliveTimeout].filter((t) => t > 0), 1000));
     const report = onError ?? ((error: unknown) => console.error('warren: the app failed:', error));
     this.#context = {
       app,
       options: this.options,
       onError: report,
-      track: (item: Timed) => this.#deadlines.add(item),
-      untrack: (item: Timed) => this.#deadlines.delete(item),
+      deadlines: new Deadlines(Math.min(...[headTimeout, bodyTimeout, keepAliveTimeout].filter((t) => t > 0), 1000)),
       closed: (conn: ServerConnection) => this.#forget(conn),
     };
     this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity));

@@ -1,9 +1,10 @@
 // Deadlines: one coarse timer per server or pool instead of one timer per connection.
-// Arming a deadline is storing a number; a sweep every `tick` ms expires those past due.
-// A deadline may fire up to one tick late, never early.
+// Time is counted in sweeps of that timer, so arming a deadline is storing a number:
+// no clock is read per request (Date.now() costs ~50 ns here). A deadline never fires
+// early, and at most two ticks late: a quarter of the shortest timeout.
 
 export interface Timed {
-  /** When to expire, in Date.now() milliseconds; Infinity when disarmed. */
+  /** The sweep that expires it (see Deadlines.due); Infinity when disarmed. */
   readonly deadline: number;
   expire(): void;
 }
@@ -11,11 +12,26 @@ export interface Timed {
 export class Deadlines {
   readonly #items = new Set<Timed>();
   readonly #tick: number;
+  #sweeps = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  /** `shortest`: the shortest timeout in use; the tick is a quarter of it, from 10 ms to 1 s. */
+  /** `shortest`: the shortest timeout in use; the tick is an eighth of it, from 10 ms to 1 s. */
   constructor(shortest: number) {
-    this.#tick = Math.min(1000, Math.max(10, Math.floor(shortest / 4)));
+    this.#tick = Math.min(1000, Math.max(10, Math.floor(shortest / 8)));
+  }
+
+  /** The sweeps so far: the clock deadlines are counted in. */
+  get now(): number {
+    return this.#sweeps;
+  }
+
+  /**
+   * The deadline of something armed now for `timeout` ms. Sweeps run at least a tick
+   * apart, and now lies somewhere in the current tick: one tick more than the timeout
+   * rounded up to ticks is never early.
+   */
+  due(timeout: number): number {
+    return this.#sweeps + Math.ceil(timeout / this.#tick) + 1;
   }
 
   add(item: Timed): void {
@@ -34,8 +50,9 @@ export class Deadlines {
     }
   }
 
-  /** Expires every item past its deadline; exposed for tests with their own clock. */
-  sweep(now: number = Date.now()): void {
+  /** One tick: expires every item whose deadline has come. Exposed for tests, which are their own clock. */
+  sweep(): void {
+    const now = ++this.#sweeps;
     for (const item of this.#items) if (item.deadline <= now) item.expire();
   }
 }

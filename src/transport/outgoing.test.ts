@@ -92,3 +92,16 @@ test('toLines: a record of strings is its lines in key order; numbers, lists and
     ['x-b', 'y'],
   ]);
 });
+
+test('toLines: only a record\'s own names become field lines, never what its prototype holds', () => {
+  const inherited = Object.create({ 'x-injected': 'evil' }) as Record<string, string>;
+  inherited['x-own'] = '1';
+  assert.deepEqual(toLines(inherited), [['x-own', '1']]);
+  // A name added to Object.prototype (prototype pollution) reaches no request or response.
+  Object.defineProperty(Object.prototype, 'x-polluted', { value: 'evil', enumerable: true, configurable: true });
+  try {
+    assert.deepEqual(toLines({ 'x-a': 'b' }), [['x-a', 'b']]);
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)['x-polluted'];
+  }
+});
