@@ -35,6 +35,13 @@ export interface Head {
   readonly expectContinue: boolean;
 }
 
+/**
+ * Where each whole line feed() found ends (past its LF, relative to the first), for #lines
+ * in the same call: one array for every parser, written from its start by each call and
+ * never shrunk (a head of `headBytes` has at most headBytes / 4 lines).
+ */
+const LINE_ENDS: number[] = [];
+
 /** How much of an unfinished line is judged before its CRLF arrives: enough for any start line error. */
 const PARTIAL_CHECK_BYTES = 256;
 
@@ -46,7 +53,7 @@ export class HeadParser {
   #offset = 0;
   /** Bytes of this head already searched for LF and CTL (relative to its first byte). */
   #scanned = 0;
-  /** Where the first CTL but HTAB, CR and LF is (relative to its first byte); -1 for none yet. */
+  /** Where the first CTL but HTAB and a line's CRLF is (relative to its first byte); -1 for none yet. */
   #ctlAt = -1;
   #emptyLines = 0;
   #startLineDone: boolean;
@@ -97,6 +104,7 @@ export class HeadParser {
     const limit = start + this.#emptyLines * 2 + this.#maxBytes;
     let headEnd = -1;
     let failure: ProtocolError | null = null;
+    let lines = 0;
     // Bytes before #scanned hold no LF: a line trickling in is searched once, not once per read.
     let lf = this.#scan(bytes, Math.max(cursor, start + this.#scanned), end, start);
     while (lf !== -1) {
@@ -117,9 +125,10 @@ export class HeadParser {
         break;
       }
       cursor = lf + 1;
+      LINE_ENDS[lines++] = cursor - first;
       lf = this.#scan(bytes, cursor, end, start);
     }
-    if (cursor > first) this.#lines(latin1(bytes, first, cursor), first - start);
+    if (cursor > first) this.#lines(latin1(bytes, first, cursor), first - start, lines);
     this.#offset += cursor - first;
     if (failure !== null) {
       this.#partial(bytes, cursor, lf);
@@ -133,7 +142,8 @@ export class HeadParser {
       }
       return headEnd;
     }
-    this.#scanned = end - start;
+    // A CR last is judged when the byte after it comes.
+    this.#scanned = (bytes[end - 1] === 13 ? end - 1 : end) - start;
     if (end > cursor) this.#partial(bytes, cursor, end);
     if (this.#requestLineTooLong(true, end - cursor)) throw this.#requestLineError();
     if (end > limit) throw this.#tooLarge();
@@ -180,34 +190,35 @@ export class HeadParser {
 
   /**
    * The index of the next LF in bytes[from, end), or -1. On the way it notes the first
-   * CTL (but HTAB, CR, LF): one pass over the bytes, in JS, costs less for a head than a
-   * native search per line and a regular expression per head, and only a line holding
-   * such a byte gets a closer look.
+   * CTL but HTAB, LF and a CR before LF: one pass over the bytes, in JS, costs less for a
+   * head than a native search per line and a regular expression per head, and only a
+   * line holding such a byte gets a closer look.
    */
   #scan(bytes: Uint8Array, from: number, end: number, start: number): number {
     for (let i = from; i < end; i++) {
       const c = bytes[i]!;
       if (c < 0x20 || c === 0x7f) {
         if (c === 10) return i;
-        if (c !== 13 && c !== 9 && this.#ctlAt === -1) this.#ctlAt = i - start;
+        if (c === 9 || this.#ctlAt !== -1) continue;
+        // A CR last in the bytes is judged by the next scan (feed() starts it there).
+        if (c === 13 && (i + 1 === end || bytes[i + 1] === 10)) continue;
+        this.#ctlAt = i - start;
       }
     }
     return -1;
   }
 
-  /** Parses whole lines: `text` is one or more lines, each ending in CRLF, from byte `offset` of the head. */
-  #lines(text: string, offset: number): void {
+  /**
+   * Parses whole lines: `text` is `count` lines from byte `offset` of the head, each
+   * ending in CRLF, which feed() found and listed in LINE_ENDS.
+   */
+  #lines(text: string, offset: number, count: number): void {
     const ctlAt = this.#ctlAt === -1 ? text.length : this.#ctlAt - offset;
     let pos = 0;
-    while (pos < text.length) {
-      // Every line ends in CRLF (feed() saw to it); a CR before that is a bare CR.
-      let eol = text.indexOf('\r', pos);
-      let dirty = false;
-      while (text.charCodeAt(eol + 1) !== 10) {
-        dirty = true;
-        eol = text.indexOf('\r', eol + 1);
-      }
-      dirty ||= ctlAt < eol;
+    for (let k = 0; k < count; k++) {
+      const eol = LINE_ENDS[k]! - 2;
+      // A line holding a CTL or a bare CR gets the checks that say which and where.
+      const dirty = ctlAt < eol;
       if (this.#startLineDone) {
         const line = checkFieldLine(text, pos, eol, dirty);
         this.#field(line[0], line[1], line[2]);
