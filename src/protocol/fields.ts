@@ -10,25 +10,21 @@ export type FieldLine = readonly [name: string, value: string];
 export type FieldsInit = Fields | readonly FieldLine[];
 
 export class Fields implements Iterable<FieldLine> {
-  /** Lowercased names, one per line. */
-  #names: string[];
-  /** Raw names as received or given, one per line. */
-  #rawNames: string[];
-  #values: string[];
+  /**
+   * Three strings a line: its lowercased name, its name as received or given, its value.
+   * One array, so a parsed head allocates and grows one array, not three.
+   */
+  #lines: string[];
 
-  constructor(lines: Iterable<FieldLine> = []) {
-    this.#names = [];
-    this.#rawNames = [];
-    this.#values = [];
-    for (const [name, value] of lines) this.append(name, value);
+  constructor(lines?: Iterable<FieldLine>) {
+    this.#lines = [];
+    if (lines !== undefined) for (const [name, value] of lines) this.append(name, value);
   }
 
-  /** @internal The parser's constructor: the arrays are taken, not copied. */
-  static adopt(names: string[], rawNames: string[], values: string[]): Fields {
+  /** @internal The parser's constructor: `lines` (three strings a line, as #lines) is taken, not copied. */
+  static adopt(lines: string[]): Fields {
     const fields = new Fields();
-    fields.#names = names;
-    fields.#rawNames = rawNames;
-    fields.#values = values;
+    fields.#lines = lines;
     return fields;
   }
 
@@ -38,21 +34,20 @@ export class Fields implements Iterable<FieldLine> {
 
   /** Adds a line at the end. The serializer validates names and values when they are sent. */
   append(name: string, value: string): void {
-    this.#names.push(name.toLowerCase());
-    this.#rawNames.push(name);
-    this.#values.push(value);
+    this.#lines.push(name.toLowerCase(), name, value);
   }
 
   get size(): number {
-    return this.#names.length;
+    return this.#lines.length / 3;
   }
 
   /** The value of `name`, repeated lines combined with ", " (RFC 9110 §5.3); null when absent. */
   get(name: string): string | null {
     const key = name.toLowerCase();
+    const lines = this.#lines;
     let out: string | null = null;
-    for (let i = 0; i < this.#names.length; i++) {
-      if (this.#names[i] === key) out = out === null ? this.#values[i]! : `${out}, ${this.#values[i]!}`;
+    for (let i = 0; i < lines.length; i += 3) {
+      if (lines[i] === key) out = out === null ? lines[i + 2]! : `${out}, ${lines[i + 2]!}`;
     }
     return out;
   }
@@ -60,36 +55,44 @@ export class Fields implements Iterable<FieldLine> {
   /** Every value of `name`, one per line (set-cookie cannot be combined: RFC 9110 §5.3). */
   getAll(name: string): string[] {
     const key = name.toLowerCase();
+    const lines = this.#lines;
     const out: string[] = [];
-    for (let i = 0; i < this.#names.length; i++) if (this.#names[i] === key) out.push(this.#values[i]!);
+    for (let i = 0; i < lines.length; i += 3) if (lines[i] === key) out.push(lines[i + 2]!);
     return out;
   }
 
   has(name: string): boolean {
-    return this.#names.includes(name.toLowerCase());
+    const key = name.toLowerCase();
+    const lines = this.#lines;
+    for (let i = 0; i < lines.length; i += 3) if (lines[i] === key) return true;
+    return false;
   }
 
   /** The lowercased name of line `i`. */
   nameAt(i: number): string {
-    return this.#names[i]!;
+    return this.#lines[3 * i]!;
   }
 
   /** The name of line `i` as it was received or given. */
   rawNameAt(i: number): string {
-    return this.#rawNames[i]!;
+    return this.#lines[3 * i + 1]!;
   }
 
   valueAt(i: number): string {
-    return this.#values[i]!;
+    return this.#lines[3 * i + 2]!;
   }
 
   /** The lines with their names as received, in order: what a proxy forwards. */
   raw(): FieldLine[] {
-    return this.#rawNames.map((name, i) => [name, this.#values[i]!] as const);
+    const lines = this.#lines;
+    const out: FieldLine[] = [];
+    for (let i = 0; i < lines.length; i += 3) out.push([lines[i + 1]!, lines[i + 2]!]);
+    return out;
   }
 
   /** Lines with lowercased names, in order. */
   *[Symbol.iterator](): Iterator<FieldLine> {
-    for (let i = 0; i < this.#names.length; i++) yield [this.#names[i]!, this.#values[i]!];
+    const lines = this.#lines;
+    for (let i = 0; i < lines.length; i += 3) yield [lines[i]!, lines[i + 2]!];
   }
 }

@@ -62,9 +62,8 @@ export class HeadParser {
   #status = 0;
   #reason = '';
   #version: HttpVersion = '1.1';
-  #names: string[] = [];
-  #rawNames: string[] = [];
-  #values: string[] = [];
+  /** Three strings a field line: lowercased name, raw name, value (see Fields). */
+  #fields: string[] = [];
   #contentLength: number | null = null;
   #codings = 0;
   #hostCount = 0;
@@ -159,7 +158,7 @@ export class HeadParser {
       status: this.#status,
       reason: this.#reason,
       version: this.#version,
-      fields: Fields.adopt(this.#names, this.#rawNames, this.#values),
+      fields: Fields.adopt(this.#fields),
       contentLength: this.#contentLength,
       chunked: this.#codings > 0,
       hostCount: this.#hostCount,
@@ -171,7 +170,7 @@ export class HeadParser {
   }
 
   get fieldCount(): number {
-    return this.#names.length;
+    return this.#fields.length / 3;
   }
 
   #requestLineTooLong(isStartLine: boolean, length: number): boolean {
@@ -253,12 +252,10 @@ export class HeadParser {
   }
 
   #field(name: string, rawName: string, value: string): void {
-    if (this.#names.length === this.#limits.fieldCount) {
+    if (this.#fields.length === 3 * this.#limits.fieldCount) {
       throw remoteError('too-many-fields', `more than ${this.#limits.fieldCount} field lines`, 431);
     }
-    this.#names.push(name);
-    this.#rawNames.push(rawName);
-    this.#values.push(value);
+    this.#fields.push(name, rawName, value);
     if (this.#kind !== 'trailers') this.#note(name, value);
   }
 
