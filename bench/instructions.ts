@@ -158,7 +158,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const machine = thisMachine();
   console.log('warren instruction counts: user-space instructions per W1 round trip (POST / with 108 bytes -> 200 + 108 bytes), one side per process');
   console.log(machineLine(machine));
-  console.log(`mode: ${mode}: ${version} --tool=callgrind; (count after ${warm} + ${rounds} round trips - count after ${warm}) / ${rounds}; the peer is the raw limit's other side`);
+  console.log(`mode: ${mode}: ${version} --tool=callgrind, node ${COUNTED_FLAGS.join(' ')}; (count after ${warm} + ${rounds} round trips - count after ${warm}) / ${rounds}; the peer is the raw limit's other side`);
   if (options.quick) console.log('quick: a smoke run of the harness; in so few cold round trips the counts are noise, even below zero');
   const started = Date.now();
   const counts: Count[] = [];
