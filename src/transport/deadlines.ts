@@ -1,7 +1,7 @@
 // Deadlines: one coarse timer per server or pool instead of one timer per connection.
 // Time is counted in sweeps of that timer, so arming a deadline is storing a number:
 // no clock is read per request (Date.now() costs ~50 ns here). A deadline never fires
-// early, and at most two ticks late: a quarter of the shortest timeout.
+// early, and at most two ticks late: a quarter of the shortest timeout, or 20 ms.
 
 export interface Timed {
   /** The sweep that expires it (see Deadlines.due); Infinity when disarmed. */
