@@ -6,8 +6,10 @@
 //
 // Every pair runs the same loop: one step is one W1 (or W2) round trip, each write is
 // copied and handed to the peer in the next turn of the event loop (setImmediate), as a
-// socket's read would be. `fixed bytes` sides write prepared bytes and wait for a byte
-// count, as the suite's raw limit does, so `pair - floor` is what warren adds. The
+// socket's read would be. `fixed bytes` sides write prepared bytes, as the suite's raw
+// limit does: the fixed client waits for the response's byte count, the fixed server
+// answers each read at once (here a request always arrives in one read). So
+// `pair - floor` is what warren adds. The
 // protocol core alone (both roles, no driver, no event loop) is timed beside them.
 //
 //   node dist/bench/userland.js [--quick] [--json FILE]
