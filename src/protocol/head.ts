@@ -222,15 +222,14 @@ export class HeadParser {
         const line = checkFieldLine(text, pos, eol, dirty);
         this.#field(line[0], line[1], line[2]);
       } else if (this.#kind === 'request') {
-        const line = text.slice(pos, eol);
-        const [method, target, version] = checkRequestLine(line, true)!;
+        const [method, target, version] = checkRequestLine(text, pos, eol, true)!;
         if (dirty) throw remoteError('invalid-start-line', 'the request line holds a control byte');
         this.#method = method;
         this.#target = target;
         this.#version = version;
         this.#startLineDone = true;
       } else {
-        const [version, status, reason] = checkStatusLine(text.slice(pos, eol), true, dirty)!;
+        const [version, status, reason] = checkStatusLine(text, pos, eol, true, dirty)!;
         this.#version = version;
         this.#status = status;
         this.#reason = reason;
@@ -247,8 +246,8 @@ export class HeadParser {
     // A final CR may be the first half of the line's CRLF.
     if (end - start <= PARTIAL_CHECK_BYTES && text.endsWith('\r')) text = text.slice(0, -1);
     if (this.#startLineDone) checkFieldLine(text, 0, text.length, true, false);
-    else if (this.#kind === 'request') checkRequestLine(text, false);
-    else checkStatusLine(text, false, true);
+    else if (this.#kind === 'request') checkRequestLine(text, 0, text.length, false);
+    else checkStatusLine(text, 0, text.length, false, true);
   }
 
   #field(name: string, rawName: string, value: string): void {
@@ -336,19 +335,21 @@ function parseContentLength(value: string, maxDigits: number): number {
 }
 
 /**
- * A request line, or the start of one (`complete` false): method, target and version
- * are judged in that order, each as far as it has arrived.
+ * A request line text[start, end), or the start of one (`complete` false): method,
+ * target and version are judged in that order, each as far as it has arrived.
  */
-function checkRequestLine(line: string, complete: boolean): [string, string, HttpVersion] | null {
-  const sp1 = line.indexOf(' ');
-  const method = sp1 === -1 ? line : line.slice(0, sp1);
+function checkRequestLine(text: string, start: number, end: number, complete: boolean): [string, string, HttpVersion] | null {
+  let sp1 = text.indexOf(' ', start);
+  if (sp1 >= end) sp1 = -1;
+  const method = text.slice(start, sp1 === -1 ? end : sp1);
   if ((method !== '' || sp1 !== -1) && lowerToken(method) === null) throw methodError(method);
   if (sp1 === -1) {
     if (complete) throw startLineError();
     return null;
   }
-  const sp2 = line.indexOf(' ', sp1 + 1);
-  const target = sp2 === -1 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
+  let sp2 = text.indexOf(' ', sp1 + 1);
+  if (sp2 >= end) sp2 = -1;
+  const target = text.slice(sp1 + 1, sp2 === -1 ? end : sp2);
   if ((target !== '' || sp2 !== -1) && !TARGET.test(target)) {
     throw remoteError('invalid-target', 'the request-target is empty or holds a space, a control or a non-ASCII byte (RFC 9112 §3.2)');
   }
@@ -357,31 +358,32 @@ function checkRequestLine(line: string, complete: boolean): [string, string, Htt
     return null;
   }
   checkTargetForm(method, target);
-  const version = checkVersion(line.slice(sp2 + 1), complete, false);
+  const version = checkVersion(text, sp2 + 1, end, complete, false);
   return version === null ? null : [method, target, version];
 }
 
-/** A status line, or the start of one: version, status code, then reason phrase. */
-function checkStatusLine(line: string, complete: boolean, dirty: boolean): [HttpVersion, number, string] | null {
-  const version = checkVersion(line.slice(0, 8), complete, true);
+/** A status line text[start, end), or the start of one: version, status code, then reason phrase. */
+function checkStatusLine(text: string, start: number, end: number, complete: boolean, dirty: boolean): [HttpVersion, number, string] | null {
+  const length = end - start;
+  const version = checkVersion(text, start, start + Math.min(8, length), complete, true);
   if (version === null) return null;
-  if (line.length === 8 && !complete) return null;
-  if (line.length === 8 || line.charCodeAt(8) !== 0x20) {
+  if (length === 8 && !complete) return null;
+  if (length === 8 || text.charCodeAt(start + 8) !== 0x20) {
     throw remoteError('invalid-start-line', 'a status line is HTTP-VERSION SP STATUS SP REASON (RFC 9112 §4)');
   }
   let status = 0;
-  for (let i = 9; i < 12 && i < line.length; i++) {
-    const digit = line.charCodeAt(i) - 0x30;
-    if (!(digit >= 0 && digit <= 9)) throw statusError(line);
+  for (let i = 9; i < 12 && i < length; i++) {
+    const digit = text.charCodeAt(start + i) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) throw statusError(text.slice(start, end));
     status = status * 10 + digit;
   }
-  if (line.length < 12) {
-    if (complete) throw statusError(line);
+  if (length < 12) {
+    if (complete) throw statusError(text.slice(start, end));
     return null;
   }
   // RFC 9112 §4: the SP before an empty reason is required, but a client may accept its absence.
-  if ((line.length > 12 && line.charCodeAt(12) !== 0x20) || status < 100 || status > 599) throw statusError(line);
-  const reason = line.length > 13 ? line.slice(13) : '';
+  if ((length > 12 && text.charCodeAt(start + 12) !== 0x20) || status < 100 || status > 599) throw statusError(text.slice(start, end));
+  const reason = length > 13 ? text.slice(start + 13, end) : '';
   if (dirty) {
     const bad = VALUE_FORBIDDEN.exec(reason);
     if (bad !== null) {
@@ -392,26 +394,29 @@ function checkStatusLine(line: string, complete: boolean, dirty: boolean): [Http
 }
 
 /**
- * HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), judged on as much as has
- * arrived; only 1.0 and 1.1 are spoken. `prefixOnly`: `text` may be followed by more.
+ * HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3) in text[start, end), judged on
+ * as much as has arrived; only 1.0 and 1.1 are spoken. `prefixOnly`: more may follow it.
  */
-function checkVersion(text: string, complete: boolean, prefixOnly: boolean): HttpVersion | null {
+function checkVersion(text: string, start: number, end: number, complete: boolean, prefixOnly: boolean): HttpVersion | null {
   const pattern = 'HTTP/0.0';
-  for (let i = 0; i < text.length && i < 8; i++) {
-    const c = text.charCodeAt(i);
+  const length = end - start;
+  for (let i = 0; i < length && i < 8; i++) {
+    const c = text.charCodeAt(start + i);
     const ok = pattern.charCodeAt(i) === 0x30 ? c >= 0x30 && c <= 0x39 : c === pattern.charCodeAt(i);
-    if (!ok) throw versionError(text);
+    if (!ok) throw versionError(text.slice(start, end));
   }
-  if (text.length < 8) {
-    if (complete) throw versionError(text);
+  if (length < 8) {
+    if (complete) throw versionError(text.slice(start, end));
     return null;
   }
-  const version = text.slice(0, 8);
-  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') {
-    throw remoteError('unsupported-version', `${version} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
+  // Judged by its two digits: no string is cut out for a version that is spoken.
+  const major = text.charCodeAt(start + 5);
+  const minor = text.charCodeAt(start + 7);
+  if (major !== 0x31 || (minor !== 0x31 && minor !== 0x30)) {
+    throw remoteError('unsupported-version', `${text.slice(start, start + 8)} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
   }
-  if (text.length > 8 && !prefixOnly) throw versionError(text);
-  return version === 'HTTP/1.1' ? '1.1' : '1.0';
+  if (length > 8 && !prefixOnly) throw versionError(text.slice(start, end));
+  return minor === 0x31 ? '1.1' : '1.0';
 }
 
 /** A field line text[start, end), or the start of one: obs-fold, then the name, then the value. */
