@@ -25,7 +25,7 @@ import {
   checkFields,
   encodeHead,
   newFacts,
-  renderRequestLine,
+  requestLine,
   statusLine,
   type OutgoingFacts,
 } from './serialize.js';
@@ -319,7 +319,7 @@ export class Connection {
   #sendRequest(method: string, target: string, version: HttpVersion, fields: FieldsInit, body: WholeBody | undefined): Uint8Array[] {
     this.#must('client', 'request');
     const facts = newFacts();
-    const startLine = renderRequestLine(method, target, checkVersion(version));
+    const startLine = requestLine(method, target, checkVersion(version));
     const fieldBytes = checkFields(fields, facts);
     if (facts.chunked && version === '1.0') throw localError('framing-conflict', 'Transfer-Encoding: chunked in an HTTP/1.0 request');
     const proposal: SwitchProposal | null = method === 'CONNECT' ? 'connect' : facts.upgrade && facts.upgradeField ? 'upgrade' : null;

@@ -42,3 +42,23 @@ test('a kept line still frames the message, and a changed value is checked again
   );
   assert.match(respond([['X-Checked-Test', 'fine'], ['Content-Length', '0']]), /\r\nX-Checked-Test: fine\r\n/);
 });
+
+/** One request head on a fresh client connection. */
+function request(method: string, target: string, version: '1.1' | '1.0' = '1.1'): string {
+  const client = new Connection('client');
+  return latin1(client.send({ type: 'request', method, target, version, fields: [['Host', 'a']], body: null }));
+}
+
+test('a request line made before is sent the same, and only for its own method and version', () => {
+  const first = request('GET', '/kept-line-test?a=1');
+  assert.equal(first, 'GET /kept-line-test?a=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+  for (let i = 0; i < 3; i++) assert.equal(request('GET', '/kept-line-test?a=1'), first);
+  assert.equal(request('DELETE', '/kept-line-test?a=1'), 'DELETE /kept-line-test?a=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+  assert.equal(request('DELETE', '/kept-line-test?a=1', '1.0'), 'DELETE /kept-line-test?a=1 HTTP/1.0\r\nHost: a\r\n\r\n');
+  assert.equal(request('GET', '/kept-line-test?a=1'), first);
+  // What is refused is refused every time: nothing unchecked is ever kept.
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => request('GET', '/kept-line-test\r\nX: 1'), (error: unknown) => error instanceof ProtocolError && error.code === 'invalid-event');
+    assert.throws(() => request('G T', '/kept-line-test?a=1'), (error: unknown) => error instanceof ProtocolError && error.code === 'invalid-event');
+  }
+});

@@ -10,7 +10,7 @@ import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
-import { TARGET, digitsValue, expectsContinue, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
+import { TARGET, digitsValue, expectsContinue, intern, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -155,7 +155,36 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
   }
 }
 
-export function renderRequestLine(method: string, target: string, version: HttpVersion): string {
+/**
+ * Request lines made before, by target: a client sends the same few again and again, and
+ * a line found here was checked when it was made. It is kept flat: a line built by
+ * concatenation is a rope, which the engine copies flat the first time its chars are
+ * read one by one, so a new one per request costs a copy on top of the checks. Emptied
+ * when full, like the token cache.
+ */
+interface KnownRequestLine {
+  readonly method: string;
+  readonly version: HttpVersion;
+  readonly line: string;
+}
+const REQUEST_LINES = new Map<string, KnownRequestLine>();
+const REQUEST_LINES_MAX = 256;
+/** Longer targets are not kept: the cache stays under 160 KiB of text. */
+const REQUEST_LINE_TARGET_CHARS = 256;
+
+/** The request line for `method`, `target` and `version` (checked), refusing what is not a token or visible ASCII. */
+export function requestLine(method: string, target: string, version: HttpVersion): string {
+  const known = REQUEST_LINES.get(target);
+  if (known !== undefined && known.method === method && known.version === version) return known.line;
+  const line = renderRequestLine(method, target, version);
+  if (target.length <= REQUEST_LINE_TARGET_CHARS) {
+    if (REQUEST_LINES.size === REQUEST_LINES_MAX) REQUEST_LINES.clear();
+    REQUEST_LINES.set(target, { method, version, line: intern(line) });
+  }
+  return line;
+}
+
+function renderRequestLine(method: string, target: string, version: HttpVersion): string {
   if (typeof method !== 'string' || lowerToken(method) === null) {
     throw localError('invalid-event', `method ${JSON.stringify(method)} is not a token (RFC 9110 §9.1)`);
   }

@@ -29,8 +29,8 @@ export function lowerToken(text: string): string | null {
   return lower;
 }
 
-/** The engine's one copy of `text`: property keys are interned, so the key of a new object is. */
-function intern(text: string): string {
+/** The engine's one copy of `text`, flat: property keys are interned, so the key of a new object is. */
+export function intern(text: string): string {
   return Object.keys({ [text]: 0 })[0]!;
 }
 
