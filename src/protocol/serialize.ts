@@ -73,7 +73,7 @@ export function newFacts(): OutgoingFacts {
  * The last line sent under each field name, once checked: a program sends the same few
  * lines again and again (a content type, a length), and the same name and value pass the
  * same checks. A line sent twice in a row has its bytes kept, and copying them costs a
- * third of encoding its chars; a value that changes each time is never copied. Emptied
+ * fraction of encoding its chars; a value that changes each time is never copied. Emptied
  * when full, like the token cache.
  */
 interface KnownLine {
@@ -260,7 +260,8 @@ function putLine(out: Uint8Array, at: number, name: string, value: string): numb
     known.bytes = Uint8Array.prototype.slice.call(out, at, end);
     return end;
   }
-  for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i]!;
+  // set(), not a loop: a loop's element loads from two kinds of array cost more than the copy.
+  out.set(bytes, at);
   return at + bytes.length;
 }
 
