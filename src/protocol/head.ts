@@ -9,7 +9,7 @@ import { latin1 } from './bytes.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
 import type { Limits } from './limits.js';
-import { ABSOLUTE_FORM, AUTHORITY_FORM, HOST, TARGET, TOKEN, VALUE_FORBIDDEN, digitsValue, expectsContinue, isOws, listMembers, lowerToken } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, TOKEN, VALUE_FORBIDDEN, digitsValue, expectsContinue, isHost, isOws, isTarget, listMembers, lowerToken } from './syntax.js';
 
 /** What the parser reads: a request head, a response head, or a trailer section. */
 export type HeadKind = 'request' | 'response' | 'trailers';
@@ -293,7 +293,7 @@ export class HeadParser {
         this.#hostCount++;
         if (this.#kind === 'request') {
           if (this.#hostCount > 1) throw remoteError('duplicate-host', 'more than one Host field (RFC 9112 §3.2)');
-          if (!HOST.test(value)) throw remoteError('invalid-host', 'the Host field is not host[:port] (RFC 9110 §7.2)');
+          if (!isHost(value)) throw remoteError('invalid-host', 'the Host field is not host[:port] (RFC 9110 §7.2)');
         }
         break;
       case 'connection':
@@ -350,7 +350,7 @@ function checkRequestLine(text: string, start: number, end: number, complete: bo
   let sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 >= end) sp2 = -1;
   const target = text.slice(sp1 + 1, sp2 === -1 ? end : sp2);
-  if ((target !== '' || sp2 !== -1) && !TARGET.test(target)) {
+  if ((target !== '' || sp2 !== -1) && !isTarget(target)) {
     throw remoteError('invalid-target', 'the request-target is empty or holds a space, a control or a non-ASCII byte (RFC 9112 §3.2)');
   }
   if (sp2 === -1) {

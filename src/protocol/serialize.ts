@@ -10,7 +10,7 @@ import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
-import { TARGET, digitsValue, expectsContinue, intern, isOws, isValueText, listMembers, lowerToken } from './syntax.js';
+import { digitsValue, expectsContinue, intern, isOws, isTarget, isValueText, listMembers, lowerToken } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -188,7 +188,7 @@ function renderRequestLine(method: string, target: string, version: HttpVersion)
   if (typeof method !== 'string' || lowerToken(method) === null) {
     throw localError('invalid-event', `method ${JSON.stringify(method)} is not a token (RFC 9110 §9.1)`);
   }
-  if (typeof target !== 'string' || !TARGET.test(target)) {
+  if (typeof target !== 'string' || !isTarget(target)) {
     throw localError('invalid-event', `target ${JSON.stringify(target)} must be visible ASCII: percent-encode spaces, CR, LF and non-ASCII`);
   }
   return `${method} ${target} HTTP/${checkVersion(version)}\r\n`;

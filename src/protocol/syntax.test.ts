@@ -1,9 +1,10 @@
-// lowerToken, keepAliveTimeout, requestStatesEmptyLength, digitsValue, isValueText and
+// lowerToken, keepAliveTimeout, requestStatesEmptyLength, digitsValue, isValueText, isHost, isTarget and
 // opensTunnel: small rules of the core, each on its own.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digitsValue, isValueText, keepAliveTimeout, lowerToken } from './syntax.js';
+import fc from 'fast-check';
+import { digitsValue, isHost, isTarget, isValueText, keepAliveTimeout, lowerToken } from './syntax.js';
 import { opensTunnel } from './framing.js';
 import { requestStatesEmptyLength } from './framing.js';
 
@@ -72,4 +73,21 @@ test('opensTunnel: a 2xx answer to CONNECT only', () => {
     [opensTunnel('CONNECT', 200), opensTunnel('CONNECT', 299), opensTunnel('CONNECT', 199), opensTunnel('CONNECT', 300), opensTunnel('GET', 200), opensTunnel(null, 200)],
     [true, true, false, false, false, false],
   );
+});
+
+test('isHost and isTarget take what their grammar\'s regular expression takes, no more, no less', () => {
+  // The expressions they replace, kept here as the oracle.
+  const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+  const TARGET = /^[\x21-\x7e]+$/;
+  const chars = fc.constantFrom(...'aZ09-._~!$&\'()*+,;=%[]:/?# \t\r\n\x00\x7f\u00e9\u0100@"<>\\^`{|}'.split(''));
+  fc.assert(
+    fc.property(fc.array(chars, { maxLength: 12 }).map((a) => a.join('')), (text) => {
+      assert.equal(isHost(text), HOST.test(text), `isHost(${JSON.stringify(text)})`);
+      assert.equal(isTarget(text), TARGET.test(text), `isTarget(${JSON.stringify(text)})`);
+    }),
+    { numRuns: 20_000 },
+  );
+  for (const host of ['', 'bench', 'a.b:80', '[::1]', '[::1]:8080', '127.0.0.1:', 'x:y', '[::1', '[]', '[::1]x', 'h\u00e9', 'a:1:2']) {
+    assert.equal(isHost(host), HOST.test(host), host);
+  }
 });
