@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EchoReport } from '../src/cli/echo.js';
+import { withTimeout } from '../bench/lib/timeout.js';
 import { ChunkedBodyIter, Server, formatCliAddress, type Address, type App } from '../src/index.js';
 import { TIMEOUT, startEcho, tempDir, warren, type Run } from './lib/cli.js';
 
@@ -19,11 +20,7 @@ const servers: Server[] = [];
 after(async () => {
   for (const server of servers) {
     // A connection the server never learns is closed would make close() wait forever: fail instead.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`server.close() did not finish within 5 s (${server.connections} connections left)`)), 5000);
-    });
-    await Promise.race([server.close(), late]).finally(() => clearTimeout(timer));
+    await withTimeout(server.close(), 5000, () => `server.close() (${server.connections} connections left)`);
   }
 });
 

@@ -6,6 +6,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { withTimeout } from '../bench/lib/timeout.js';
 import { Client, Body, BodyIter, ChunkedBody, RequestError, type Address, type ClientConnection, type ClientOptions } from '../src/index.js';
 import { boundAddress, listenOptions } from '../src/transport/address.js';
 
@@ -161,20 +162,14 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Asserts that `promise` rejects with a RequestError of `code` (and `sent`, when given), within `ms`. */
 async function rejectsWith(promise: Promise<unknown>, code: string, sent?: boolean, ms = 3000): Promise<RequestError> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no settlement within ${ms} ms: a hang (wanted ${code})`)), ms);
-  });
   try {
-    await Promise.race([promise, hang]);
+    await withTimeout(promise, ms, `a request that should fail with ${code} (a hang)`);
   } catch (error) {
-    clearTimeout(timer);
     if (!(error instanceof RequestError)) throw new assert.AssertionError({ message: `not a RequestError: ${String(error)}`, actual: error, expected: code });
     assert.equal(error.code, code, `code of: ${error.message}`);
     if (sent !== undefined) assert.equal(error.sent, sent, `sent of: ${error.message}`);
     return error;
   }
-  clearTimeout(timer);
   assert.fail(`resolved; wanted a rejection with code ${code}`);
 }
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { withTimeout } from '../bench/lib/timeout.js';
 import { proxyApp } from '../examples/reverse-proxy.js';
 import { echoApp, type EchoReport } from '../src/cli/echo.js';
 import { ChunkedBody, ChunkedBodyIter, Client, Server, type App, type AppResponse, type ClientConnection, type OutgoingChunk, type LastChunk } from '../src/index.js';
@@ -33,19 +34,6 @@ function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
-}
-
-/** `promise`, or a failure naming `what` when it does not settle within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what()} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('reverse proxy: client -> proxy on [::1] -> backend on a Unix socket', { skip: noIpv6 ?? false, timeout: TIMEOUT }, () => {
@@ -113,8 +101,8 @@ describe('reverse proxy: client -> proxy on [::1] -> backend on a Unix socket', 
     for (const conn of conns) conn.close();
     try {
       // A connection the server never learns is closed would make close() wait forever: fail instead.
-      if (proxy !== undefined) await within(proxy.close(), 5000, () => `proxy.close() (${proxy.connections} connections left)`);
-      if (backend !== undefined) await within(backend.close(), 5000, () => `backend.close() (${backend.connections} connections left)`);
+      if (proxy !== undefined) await withTimeout(proxy.close(), 5000, () => `proxy.close() (${proxy.connections} connections left)`);
+      if (backend !== undefined) await withTimeout(backend.close(), 5000, () => `backend.close() (${backend.connections} connections left)`);
     } finally {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     }

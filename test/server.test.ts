@@ -4,7 +4,7 @@
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ChunkedBodyIter, BodyIter, type Address, type App, type ServerOptions } from '../src/index.js';
+import { Server, Client, ChunkedBodyIter, BodyIter, type Address, type App, type ServerHooks, type ServerOptions } from '../src/index.js';
 import { RawClient, header } from './lib/raw.js';
 import { TRANSPORTS, ipv6Unavailable, type Transport } from './lib/transports.js';
 
@@ -26,7 +26,7 @@ const reflect: App = async (_session, request) => {
   return { status: 200, body: JSON.stringify({ method: request.method, body: await body.text() }) };
 };
 
-async function serve(transport: Transport, app: App, options: ServerOptions = {}): Promise<Server> {
+async function serve(transport: Transport, app: App, options: ServerOptions & ServerHooks = {}): Promise<Server> {
   const tls = transport.serverTls?.();
   const server = new Server(transport.address(), app, { onError: () => {}, ...(tls === undefined ? {} : { tls }), ...options });
   await server.listen();
@@ -286,7 +286,7 @@ for (const transport of TRANSPORTS) {
     run('a 2xx answer to CONNECT, a tunnel the server cannot open, is a 500 and a close; a 405 goes out as it is', async () => {
       const errors: unknown[] = [];
       const app: App = (_s, request) => ({ status: request.uri === 'allowed:443' ? 200 : 405 });
-      const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) } as ServerOptions);
+      const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) });
       const tunnel = await connect(server.address);
       tunnel.write('CONNECT allowed:443 HTTP/1.1\r\nHost: allowed:443\r\n\r\n');
       await tunnel.closed();
@@ -307,7 +307,7 @@ for (const transport of TRANSPORTS) {
         if (request.path[0] === 'throw') throw new Error('boom');
         return { status: 200, headers: { 'x-bad': 'a\r\nInjected: 1' }, body: '' };
       };
-      const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) } as ServerOptions);
+      const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) });
       for (const path of ['/throw', '/inject']) {
         const client = await connect(server.address);
         client.write(`GET ${path} HTTP/1.1\r\n${host}\r\n`);
