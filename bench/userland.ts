@@ -96,14 +96,14 @@ function pair(client: Side, server: Side, op: Op): () => Promise<void> {
   const [c, s] = socketPair();
   if (server === 'warren') {
     const options = resolveServerOptions({ maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000 }, true);
-    const context = { app: suite(), options, onError: (error: unknown) => console.error(error), deadlines: new Deadlines(1000), closed() {} };
+    const context = { app: suite(), options, onError: (error: unknown) => console.error(error), deadlines: new Deadlines([1000]), closed() {} };
     new ServerConnection(context, s as unknown as Socket, new Session('/bench'));
   } else {
     // Each request arrives in one read here: the answer goes back at once.
     s.on('data', () => s.write(RESPONSE[op]));
   }
   if (client === 'warren') {
-    const conn = new ClientConnection({ options: resolveClientOptions({ host: 'bench' }), host: 'bench', deadlines: new Deadlines(1000) }, c as unknown as Socket);
+    const conn = new ClientConnection({ options: resolveClientOptions({ host: 'bench' }), host: 'bench', deadlines: new Deadlines([1000]) }, c as unknown as Socket);
     const want = op === 'json' ? JSON_108 : HELLO;
     return async () => {
       const response = op === 'json' ? await conn.post('/', { 'content-type': 'application/json' }, JSON_108) : await conn.get('/example');

@@ -26,7 +26,7 @@ export class Client implements ConnectionHost {
     if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
     this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const { connectTimeout, headersTimeout, bodyTimeout } = this.options;
-    this.deadlines = new Deadlines(Math.min(...[connectTimeout, headersTimeout, bodyTimeout].filter((t) => t > 0), 1000));
+    this.deadlines = new Deadlines([connectTimeout, headersTimeout, bodyTimeout]);
   }
 
   /** A new connection. Fails with a RequestError (sent: false) when the server cannot be reached. */

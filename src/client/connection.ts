@@ -9,7 +9,7 @@ import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, 
 import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
-import { drained, prepare, wholeBody, writeBody, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
+import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
 import type { ResolvedClientOptions } from './options.js';
 import { ClientResponse } from './response.js';
 
@@ -183,7 +183,7 @@ export class ClientConnection implements Timed, Sink {
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
       // A body that may wait for 100 (Continue) goes after the head, not in it.
       held = prepared.expectContinue;
-      head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : wholeBody(plan) });
+      head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : bodyWithHead(plan) });
       expectContinue = this.#conn.expectingContinue;
     } catch (error) {
       return this.#settle(exchange, asRequestError(error, false));

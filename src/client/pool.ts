@@ -73,7 +73,7 @@ export class Pool implements ConnectionHost {
     if (tls !== null) clientContextOptions(tls, typeof this.address === 'string' ? null : this.address[0]);
     this.host = this.options.host === undefined ? (hostFor(this.address) ?? tls?.servername ?? null) : this.options.host;
     const o = this.options;
-    this.deadlines = new Deadlines(Math.min(...[o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout].filter((t) => t > 0), 1000));
+    this.deadlines = new Deadlines([o.connectTimeout, o.headersTimeout, o.bodyTimeout, o.queueTimeout, o.idleTimeout]);
     const pool = this;
     this.#queueTimer = {
       get deadline() {

@@ -38,7 +38,7 @@ export interface Head {
 /**
  * Where each whole line feed() found ends (past its LF, relative to the first), for #lines
  * in the same call: one array for every parser, written from its start by each call and
- * never shrunk (a head of `headBytes` has at most headBytes / 4 lines).
+ * never shrunk (a line takes 3 bytes at least, so a head has at most headBytes / 3).
  */
 const LINE_ENDS: number[] = [];
 

@@ -10,7 +10,7 @@ import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
-import { digitsValue, expectsContinue, intern, isOws, isTarget, isValueText, listMembers, lowerToken } from './syntax.js';
+import { digitsValue, expectsContinue, intern, isOws, isTarget, isValueText, listMembers, lowerToken, remember } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -73,8 +73,7 @@ export function newFacts(): OutgoingFacts {
  * The last line sent under each field name, once checked: a program sends the same few
  * lines again and again (a content type, a length), and the same name and value pass the
  * same checks. A line sent twice in a row has its bytes kept, and copying them costs a
- * fraction of encoding its chars; a value that changes each time is never copied. Emptied
- * when full, like the token cache.
+ * fraction of encoding its chars; a value that changes each time is never copied.
  */
 interface KnownLine {
   value: string;
@@ -114,8 +113,7 @@ function checkLine(name: string, value: string, facts: OutgoingFacts | null): nu
     known.repeated = false;
     known.bytes = null;
   } else if (name.length + value.length <= KNOWN_LINE_CHARS) {
-    if (KNOWN_LINES.size === KNOWN_LINES_MAX) KNOWN_LINES.clear();
-    KNOWN_LINES.set(name, { value, lower, repeated: false, bytes: null });
+    remember(KNOWN_LINES, KNOWN_LINES_MAX, name, { value, lower, repeated: false, bytes: null });
   }
   return name.length + value.length + 4;
 }
@@ -159,8 +157,7 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
  * Request lines made before, by target: a client sends the same few again and again, and
  * a line found here was checked when it was made. It is kept flat: a line built by
  * concatenation is a rope, which the engine copies flat the first time its chars are
- * read one by one, so a new one per request costs a copy on top of the checks. Emptied
- * when full, like the token cache.
+ * read one by one, so a new one per request costs a copy on top of the checks.
  */
 interface KnownRequestLine {
   readonly method: string;
@@ -178,8 +175,7 @@ export function requestLine(method: string, target: string, version: HttpVersion
   if (known !== undefined && known.method === method && known.version === version) return known.line;
   const line = renderRequestLine(method, target, version);
   if (target.length <= REQUEST_LINE_TARGET_CHARS) {
-    if (REQUEST_LINES.size === REQUEST_LINES_MAX) REQUEST_LINES.clear();
-    REQUEST_LINES.set(target, { method, version, line: intern(line) });
+    remember(REQUEST_LINES, REQUEST_LINES_MAX, target, { method, version, line: intern(line) });
   }
   return line;
 }

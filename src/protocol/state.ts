@@ -70,10 +70,10 @@ const SERVER = asMap(EVENT_TRANSITIONS.server);
  * interned literals, so each test is a pointer compare) before the tables' two lookups;
  * state.test.ts checks that they agree with EVENT_TRANSITIONS.
  */
-export function hot(client: boolean, from: State, transition: Transition): State | undefined {
+export function hot(party: Role, from: State, transition: Transition): State | undefined {
   if (from === 'send-body') return transition === 'end-of-message' ? 'done' : undefined;
-  if (transition === 'request') return client && from === 'idle' ? 'send-body' : undefined;
-  if (transition === 'response') return !client && (from === 'send-response' || from === 'idle') ? 'send-body' : undefined;
+  if (transition === 'request') return party === 'client' && from === 'idle' ? 'send-body' : undefined;
+  if (transition === 'response') return party === 'server' && (from === 'send-response' || from === 'idle') ? 'send-body' : undefined;
   return undefined;
 }
 
@@ -114,7 +114,7 @@ export class ConnectionState {
     const from = client ? this.client : this.server;
     // Body data changes nothing: the hot path skips the tables.
     if (transition === 'data' && from === 'send-body') return;
-    const to = hot(client, from, transition) ?? (client ? CLIENT : SERVER).get(from)?.get(transition);
+    const to = hot(party, from, transition) ?? (client ? CLIENT : SERVER).get(from)?.get(transition);
     if (to === undefined) {
       throw localError('invalid-state', `the ${party} cannot send ${describe(transition)} now: its state is ${from}`);
     }

@@ -6,10 +6,8 @@
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Tokens seen before, each with its lowercase form. Heads repeat a few field names and
- * methods, and a hit skips the regular expression and the case fold. Emptied when full:
- * a peer that sends ever new names costs the cache its contents, which the names in
- * common use win back at once, and never more memory.
+ * Tokens seen before, each with its lowercase form (bounded: see remember()). Heads repeat
+ * a few field names and methods, and a hit skips the regular expression and the case fold.
  */
 const KNOWN_TOKENS = new Map<string, string>();
 const KNOWN_TOKENS_MAX = 512;
@@ -21,12 +19,22 @@ export function lowerToken(text: string): string | null {
   if (!TOKEN.test(text)) return null;
   const lower = text.toLowerCase();
   if (text.length <= 64) {
-    if (KNOWN_TOKENS.size === KNOWN_TOKENS_MAX) KNOWN_TOKENS.clear();
     // Interned copies, not the slice `text` may be (a slice would keep its whole head alive
     // in the map): an interned name compares with a literal ('content-length') by identity.
-    KNOWN_TOKENS.set(intern(text), intern(lower));
+    remember(KNOWN_TOKENS, KNOWN_TOKENS_MAX, intern(text), intern(lower));
   }
   return lower;
+}
+
+/**
+ * Adds to one of the core's caches of what it has seen (tokens, field lines, request
+ * lines), emptying it first when it holds `max`: a peer or program that sends ever new
+ * strings costs the cache its contents, which the strings in common use win back at
+ * once, and never more memory.
+ */
+export function remember<K, V>(cache: Map<K, V>, max: number, key: K, value: V): void {
+  if (cache.size >= max) cache.clear();
+  cache.set(key, value);
 }
 
 /** The engine's one copy of `text`, flat: property keys are interned, so the key of a new object is. */

@@ -19,7 +19,7 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
-import { corkForTick, drained, prepare, wholeBody, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
+import { corkForTick, drained, prepare, bodyWithHead, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ServerRequest } from './request.js';
@@ -207,7 +207,7 @@ export class ServerConnection implements Timed, Sink {
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
       if (this.#conn.expectingContinue) this.#closeAfter = true;
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
-      head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: wholeBody(plan) });
+      head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: bodyWithHead(plan) });
     } catch (error) {
       return this.#appFailed(error);
     }

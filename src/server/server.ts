@@ -50,7 +50,7 @@ export class Server {
       app,
       options: this.options,
       onError: report,
-      deadlines: new Deadlines(Math.min(...[headTimeout, bodyTimeout, keepAliveTimeout].filter((t) => t > 0), 1000)),
+      deadlines: new Deadlines([headTimeout, bodyTimeout, keepAliveTimeout]),
       closed: (conn: ServerConnection) => this.#forget(conn),
     };
     this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity));

@@ -1,7 +1,8 @@
 // Deadlines: one coarse timer per server or pool instead of one timer per connection.
 // Time is counted in sweeps of that timer, so arming a deadline is storing a number:
 // no clock is read per request (Date.now() costs ~50 ns here). A deadline never fires
-// early, and at most two ticks late: a quarter of the shortest timeout, or 20 ms.
+// early, and at most two ticks late: a quarter of the shortest timeout, at least 20 ms
+// and at most 250 ms.
 
 export interface Timed {
   /** The sweep that expires it (see Deadlines.due); Infinity when disarmed. */
@@ -15,9 +16,13 @@ export class Deadlines {
   #sweeps = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  /** `shortest`: the shortest timeout in use; the tick is an eighth of it, from 10 ms to 1 s. */
-  constructor(shortest: number) {
-    this.#tick = Math.min(1000, Math.max(10, Math.floor(shortest / 8)));
+  /**
+   * `timeouts`: those in use, 0 for one that is off. The tick is an eighth of the shortest,
+   * from 10 to 125 ms: a timeout of a second or more still fires within 250 ms of its time.
+   */
+  constructor(timeouts: readonly number[]) {
+    const shortest = Math.min(1000, ...timeouts.filter((t) => t > 0));
+    this.#tick = Math.max(10, Math.floor(shortest / 8));
   }
 
   /** The sweeps so far: the clock deadlines are counted in. */

@@ -179,13 +179,13 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
  * The body to give the core with the head (a WholeBody), when the whole of it is at hand;
  * undefined for a stream, which writeMessage() sends after the head.
  */
-export function wholeBody(plan: BodyPlan): Uint8Array | null | undefined {
+export function bodyWithHead(plan: BodyPlan): Uint8Array | null | undefined {
   return plan.kind === 'bytes' ? plan.data : undefined;
 }
 
 /**
  * Writes the head bytes and the body through `conn` to `sink`. When the head was sent with
- * wholeBody(plan), its bytes hold the whole message; streams wait for the sink to drain.
+ * bodyWithHead(plan), its bytes hold the whole message; streams wait for the sink to drain.
  */
 export function writeMessage(conn: Connection, head: Uint8Array[], plan: BodyPlan, sink: Sink): void | Promise<void> {
   if (plan.kind === 'bytes') {
@@ -198,10 +198,9 @@ export function writeMessage(conn: Connection, head: Uint8Array[], plan: BodyPla
 /** As writeMessage(), for a head sent without its body (a client's, held for 100 Continue): the body follows it. */
 export function writeBody(conn: Connection, head: Uint8Array[], plan: BodyPlan, sink: Sink): void | Promise<void> {
   if (plan.kind !== 'bytes') return writeStream(conn, head, plan, sink);
-  const out = head;
-  if (plan.data !== null && plan.data.length > 0) out.push(...conn.send({ type: 'data', data: plan.data }));
-  out.push(...conn.send({ type: 'end-of-message' }));
-  sink.write(out);
+  if (plan.data !== null && plan.data.length > 0) head.push(...conn.send({ type: 'data', data: plan.data }));
+  head.push(...conn.send({ type: 'end-of-message' }));
+  sink.write(head);
 }
 
 async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<BodyPlan, { kind: 'bytes' }>, sink: Sink): Promise<void> {
