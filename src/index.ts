@@ -1,7 +1,7 @@
 // warren: a small, strict, fast HTTP/1.1 server and client for Node.js.
 export * from './protocol/index.js';
 export * from './server/index.js';
-export { Body, ChunkedBody, BodyIter, ChunkedBodyIter, bodies, MAX_READ_BYTES, type Bodies, type Chunk, type OutgoingBody, type OutgoingChunk, type LastChunk, type BodySource } from './transport/body.js';
+export { Body, ChunkedBody, BodyIter, ChunkedBodyIter, bodies, MAX_READ_BYTES, type Bodies, type Chunk, type IoList, type OutgoingBody, type OutgoingChunk, type LastChunk, type BodySource } from './transport/body.js';
 export * from './client/index.js';
 export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';

@@ -9,6 +9,8 @@ import { endToEndHeaders, type HeaderMap } from '../transport/headers.js';
 
 export type { HeaderMap };
 
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 export class ServerRequest {
   readonly method: string;
   /** The request-target as received. */
@@ -18,6 +20,8 @@ export class ServerRequest {
   readonly fields: Fields;
   /** Null when the request has no body. */
   readonly body: Body | ChunkedBody | null;
+  /** Params a router matched for this request (`/tasks/:id` gives `{ id }`); empty when no router called the app. */
+  params: Readonly<Record<string, string>> = NO_PARAMS;
   #mount: string[] | null = null;
   /** Null until the uri is split (on first use of path or query). */
   #path: string[] | null = null;

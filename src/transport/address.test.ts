@@ -375,7 +375,7 @@ describe('listening for real', () => {
     const address = checkAddress(`\0warren-test-${process.pid}-${Math.random().toString(36).slice(2)}`);
     const listening = await listen(t, address);
     assert.ok(listening);
-    // Node 20 and 24 both report '\0name' here, not Linux's '@name' spelling.
+    // Node reports '\0name' here, not Linux's '@name' spelling.
     assert.equal(listening.server.address(), address);
     assertSameFormWithPort(listening.bound, address);
     assert.equal(addressKind(listening.bound), 'abstract');

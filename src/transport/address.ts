@@ -15,8 +15,8 @@ export type Address =
 export type AddressKind = 'unix' | 'abstract' | 'ipv4' | 'ipv6' | 'dns';
 
 // sun_path is 108 bytes on Linux and 104 on the BSDs and macOS; a path needs one byte for
-// its terminating NUL. Node 20 silently cuts longer paths short (Node 24 refuses them), so
-// a too-long path would bind a different file than the one asked for: refuse it up front.
+// its terminating NUL. A longer path would be refused by the kernel with a bare EINVAL (or,
+// on older Nodes, bind a shortened name): refuse it up front, with a sentence.
 const SUN_PATH = process.platform === 'linux' ? 108 : 104;
 const PATH_MAX_BYTES = SUN_PATH - 1;
 // An abstract name has no terminator but its leading NUL takes the first byte.
@@ -123,8 +123,8 @@ export function boundAddress(server: Server, requested: Address): Address {
     );
   }
   if (typeof address === 'string') {
-    // Node 20 and 24 report an abstract socket as '\0name'; Linux tools write '@name', so
-    // accept that spelling too in case a Node version adopts it.
+    // Node reports an abstract socket as '\0name'; Linux tools write '@name', so accept that
+    // spelling too in case a Node version adopts it.
     const same =
       actual === address || (address.startsWith('\0') && actual === `@${address.slice(1)}`);
     if (!same) throw mismatch(actual, address);

@@ -235,7 +235,10 @@ export class ChunkedBodyIter {
 }
 
 /** Every form a request or response body may take when sent; a plain async iterable goes out chunked. */
-export type OutgoingBody = null | undefined | Bytes | Body | ChunkedBody | BodyIter | ChunkedBodyIter | AsyncIterable<Uint8Array | string>;
+/** An iolist: strings (UTF-8), bytes and nested lists, any depth, written out without being joined. */
+export type IoList = readonly (string | Uint8Array | IoList)[];
+
+export type OutgoingBody = null | undefined | Bytes | IoList | Body | ChunkedBody | BodyIter | ChunkedBodyIter | AsyncIterable<Uint8Array | string>;
 
 /** The classes an app receives as its third argument, as in Degu. */
 export const bodies = Object.freeze({ Body, ChunkedBody, BodyIter, ChunkedBodyIter });

@@ -1,0 +1,21 @@
+// warren/app: the localhost web-app toolkit (kali's heir), built on warren's public API.
+export { raw, isHtml, escapeHtml, type Html, type HtmlPiece } from './html.js';
+export {
+  text,
+  htmlResponse,
+  json,
+  isJson,
+  redirect,
+  notFound,
+  error,
+  toResponse,
+  TEXT_TYPE,
+  HTML_TYPE,
+  JSON_TYPE,
+  type JsonResponse,
+  type BareBody,
+  type HandlerResult,
+  type AppRequest,
+  type Handler,
+  type ResponseInit,
+} from './response.js';
