@@ -19,3 +19,5 @@ export {
   type Handler,
   type ResponseInit,
 } from './response.js';
+export { HttpError } from './errors.js';
+export { decodeSegment } from './path.js';
