@@ -24,6 +24,6 @@ export { decodeSegment } from './path.js';
 // Validation and redisplay (kali's forms, typed): field.text(), field.date()..., defineForm(), renderForm().
 export * as field from './validate/fields.js';
 export type { Field, Entry, Converted, Control, Attributes, NativeOf, Choices } from './validate/fields.js';
-export { defineForm, type Form, type FormState, type Validated, type FormOptions, type Fields, type NativeRecord, type PostedValues } from './validate/form.js';
+export { defineForm, type Form, type FormState, type Validated, type DefineFormOptions, type FormFields, type NativeRecord, type PostedValues } from './validate/form.js';
 export { renderField, renderForm, type RenderFormOptions } from './validate/render.js';
 export { isStandardSchema, type StandardSchemaV1 } from './validate/standard-schema.js';

@@ -13,13 +13,13 @@ export interface PostedValues {
 }
 
 /** A form's fields. */
-export type Fields = Readonly<Record<string, Field<unknown>>>;
+export type FormFields = Readonly<Record<string, Field<unknown>>>;
 
 /** The native record a form's fields make. */
-export type NativeRecord<F extends Fields> = { [K in keyof F]: NativeOf<F[K]> };
+export type NativeRecord<F extends FormFields> = { [K in keyof F]: NativeOf<F[K]> };
 
 /** A form as shown: every field's entry as typed, and the messages for it. */
-export interface FormState<F extends Fields = Fields> {
+export interface FormState<F extends FormFields = FormFields> {
   /** Each field's entry, as the browser sent it or as a native value shows. */
   readonly entries: { readonly [K in keyof F]: Entry };
   /** A message per bad field. */
@@ -33,12 +33,12 @@ export interface FormState<F extends Fields = Fields> {
 }
 
 /** A read: the native values, or the state to show the form again. */
-export type Validated<F extends Fields, T = NativeRecord<F>> =
+export type Validated<F extends FormFields, T = NativeRecord<F>> =
   | { readonly ok: true; readonly value: T; readonly state: FormState<F> }
   | { readonly ok: false; readonly state: FormState<F> };
 
 /** Options of a form. */
-export interface FormOptions<F extends Fields, T> {
+export interface DefineFormOptions<F extends FormFields, T> {
   /**
    * A Standard Schema for the whole record, checked after every field converted: its
    * issues go beside the field their path names (or above the form), and its output is
@@ -48,7 +48,7 @@ export interface FormOptions<F extends Fields, T> {
 }
 
 /** A form defined by its fields; see defineForm(). */
-export interface Form<F extends Fields, T = NativeRecord<F>> {
+export interface Form<F extends FormFields, T = NativeRecord<F>> {
   readonly fields: F;
   /** The state of an empty form (every entry blank). */
   blank(): FormState<F>;
@@ -59,7 +59,7 @@ export interface Form<F extends Fields, T = NativeRecord<F>> {
 }
 
 /** Defines a form from its fields: `defineForm({ title: text(), due: nullable(date()) })`. */
-export function defineForm<F extends Fields, T = NativeRecord<F>>(fields: F, options?: FormOptions<F, T>): Form<F, T> {
+export function defineForm<F extends FormFields, T = NativeRecord<F>>(fields: F, options?: DefineFormOptions<F, T>): Form<F, T> {
   if (typeof fields !== 'object' || fields === null) throw new TypeError(`defineForm() takes a record of name to field, such as { title: text() }; got ${describe(fields)}`);
   const names = Object.keys(fields) as (keyof F & string)[];
   for (const name of names) {

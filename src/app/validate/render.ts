@@ -5,7 +5,7 @@
 
 import { escapeHtml, trusted, type Html, type HtmlPiece } from '../html.js';
 import type { Attributes, Field } from './fields.js';
-import type { Fields, Form, FormState } from './form.js';
+import type { FormFields, Form, FormState } from './form.js';
 
 /** How renderForm() wraps the fields. */
 export interface RenderFormOptions {
@@ -20,7 +20,7 @@ export interface RenderFormOptions {
 }
 
 /** One field: its label, element and message, in a `<p>` (class "invalid" when it has a message). */
-export function renderField<F extends Fields>(form: Form<F, unknown>, state: FormState<F>, name: keyof F & string): Html {
+export function renderField<F extends FormFields>(form: Form<F, unknown>, state: FormState<F>, name: keyof F & string): Html {
   const field = form.fields[name];
   if (field === undefined) throw new TypeError(`renderField() names ${JSON.stringify(name)}, which is not a field of this form (${Object.keys(form.fields).join(', ')})`);
   const message = state.errors[name];
@@ -36,7 +36,7 @@ export function renderField<F extends Fields>(form: Form<F, unknown>, state: For
 }
 
 /** A whole form: the form-wide messages, every field in order, and a submit button. */
-export function renderForm<F extends Fields>(form: Form<F, unknown>, state: FormState<F>, options?: RenderFormOptions): Html {
+export function renderForm<F extends FormFields>(form: Form<F, unknown>, state: FormState<F>, options?: RenderFormOptions): Html {
   const pieces: HtmlPiece[] = ['<form method="post"'];
   if (options?.action !== undefined) pieces.push(' action="', escapeHtml(options.action), '"');
   if (options?.multipart === true) pieces.push(' enctype="multipart/form-data"');
