@@ -218,6 +218,8 @@ function choicePairs<T extends string | number>(choices: Choices<T>): (readonly 
 }
 
 /** One of a fixed set of choices, shown as a `<select>` (a blank first option unless it has a value). */
+export function choice<T extends string | number>(choices: readonly (readonly [value: T, label: string])[], options?: FieldOptions): Field<T>;
+export function choice<T extends string | number>(choices: readonly T[] | Readonly<Record<string, T>>, options?: FieldOptions): Field<T>;
 export function choice<T extends string | number>(choices: Choices<T>, options?: FieldOptions): Field<T> {
   const pairs = choicePairs(choices);
   const byText = new Map(pairs.map(([value]) => [String(value), value] as const));
@@ -234,6 +236,8 @@ export function choice<T extends string | number>(choices: Choices<T>, options?:
 }
 
 /** Any number of a fixed set of choices (`<select multiple>`); posted once per chosen value. */
+export function multiple<T extends string | number>(choices: readonly (readonly [value: T, label: string])[], options?: FieldOptions & { readonly min?: number }): Field<T[]>;
+export function multiple<T extends string | number>(choices: readonly T[] | Readonly<Record<string, T>>, options?: FieldOptions & { readonly min?: number }): Field<T[]>;
 export function multiple<T extends string | number>(choices: Choices<T>, options?: FieldOptions & { readonly min?: number }): Field<T[]> {
   const pairs = choicePairs(choices);
   const byText = new Map(pairs.map(([value]) => [String(value), value] as const));
