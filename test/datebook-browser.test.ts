@@ -63,8 +63,15 @@ test('a person adds a task, fixes a bad date, attaches a file and downloads it b
   assert.equal(await page.title(), 'Tasks · datebook');
   assert.match(await page.textContent('main') ?? '', /No tasks yet/);
 
+  await timed(page, 'the contacts', () => page.click('nav >> text=Contacts'));
+  await timed(page, 'the new-contact form', () => page.click('main >> text=New contact'));
+  await page.fill('#field-name', 'Ada Lovelace');
+  await timed(page, 'the contacts after saving', () => page.click('button[type=submit]'));
+  assert.match(await page.textContent('ul.contacts') ?? '', /Ada Lovelace/);
+
   await timed(page, 'the new-task form', () => page.click('nav >> text=New task'));
   await page.fill('#field-title', 'Call <Ada> & plan');
+  await page.selectOption('#field-contact_id', { label: 'Ada Lovelace' });
   await page.fill('#field-due', '2026-02-30');
   await timed(page, 'the form shown again', () => page.click('button[type=submit]'));
   // The message sits beside the field, and what was typed is still there.
@@ -76,6 +83,7 @@ test('a person adds a task, fixes a bad date, attaches a file and downloads it b
   await timed(page, 'the list after saving', () => page.click('button[type=submit]'));
   assert.equal(new URL(page.url()).pathname, '/');
   assert.equal(await page.textContent('table.tasks tbody tr td a'), 'Call <Ada> & plan');
+  assert.equal(await page.textContent('table.tasks tbody tr td:nth-child(4)'), 'Ada Lovelace');
 
   await timed(page, 'the task page', () => page.click('table.tasks tbody tr td a'));
   const attachment = join(data, 'to-upload.txt');
@@ -92,6 +100,12 @@ test('a person adds a task, fixes a bad date, attaches a file and downloads it b
   assert.match(await page.textContent('ul.attachments') ?? '', /to-upload\.txt/);
   await timed(page, 'forward', () => page.goForward());
   assert.equal(new URL(page.url()).pathname, '/');
+  // One more task, done, for a list that shows both kinds.
+  await timed(page, 'the new-task form again', () => page.click('nav >> text=New task'));
+  await page.fill('#field-title', 'Buy stamps');
+  await timed(page, 'the list with two tasks', () => page.click('button[type=submit]'));
+  await timed(page, 'the list after marking one done', () => page.click('tr:has-text("Buy stamps") >> text=Done'));
+  assert.equal(await page.getAttribute('tr:has-text("Buy stamps")', 'class'), 'done');
   const shot = await page.screenshot({ fullPage: true });
   assert.equal(shot.subarray(1, 4).toString('latin1'), 'PNG');
   if (process.env['WARREN_SCREENSHOT']) writeFileSync(process.env['WARREN_SCREENSHOT'], shot);

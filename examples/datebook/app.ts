@@ -55,7 +55,7 @@ export function datebookApp(book: Datebook, dirs: DatebookDirs, options: { reado
     page('form')({ title, form: renderForm(f, state), ...extra });
 
   app.get('/', () => {
-    const tasks = book.tasks().map((t) => ({ ...t, state: t.done ? 'done' : 'open', due: t.due ?? '', contact: t.contact ?? '', priority: PRIORITIES.find(([p]) => p === t.priority)?.[1] ?? '' }));
+    const tasks = book.tasks().map((t) => ({ ...t, state: t.done ? 'done' : 'open', action: t.done ? 'Reopen' : 'Done', due: t.due ?? '', contact: t.contact ?? '', priority: PRIORITIES.find(([p]) => p === t.priority)?.[1] ?? '' }));
     return page('tasks')({ title: 'Tasks', rows: page('task-rows').loop(tasks), count: tasks.filter((t) => !t.done).length });
   });
 
