@@ -195,3 +195,50 @@ describe('examples', () => {
     assert.match(run.stdout, /^device-e \(no certificate\): +GET \/ -> refused: tls-failed$/m);
   });
 });
+
+describe('web-app examples', () => {
+  it('the main demo, the datebook (WARREN_DEMO_ONCE=1), runs its scripted session and exits', async () => {
+    const run = await runExample('datebook/main', [], { WARREN_DEMO_ONCE: '1' });
+    assertClean(run);
+    assert.match(run.stdout, /^POST \/tasks\/new -> 200$/m);
+    assert.match(run.stdout, /the bad date is shown again as typed, with its message/);
+    assert.match(run.stdout, /the attachment came back byte for byte/);
+    assert.match(run.stdout, /^GET \/ -> 421$/m);
+    assert.match(run.stdout, /datebook demo done\n$/);
+  });
+
+  it('the datebook without WARREN_DEMO_ONCE prints its URL and serves until SIGINT', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const data = mkdtempSync(join(tmpdir(), 'warren-datebook-serve-'));
+    const saved = { PORT: process.env['PORT'], WARREN_DEMO_DATA: process.env['WARREN_DEMO_DATA'] };
+    process.env['PORT'] = '0';
+    process.env['WARREN_DEMO_DATA'] = data;
+    try {
+      const serving = await startServing('datebook/main', []);
+      const url = /warren\/app: serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(serving.stdout)?.[1];
+      assert.ok(url, serving.stdout);
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<title>Tasks · datebook<\/title>/);
+      await serving.interrupt();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it("intro: kali's intro demo, with its failing page, escaping and 404", async () => {
+    const run = await runExample('intro');
+    assertClean(run);
+    assert.match(run.stdout, /^GET \/ -> 200 "<!doctype html><title>warren\/app intro<\/title>/m);
+    assert.match(run.stdout, /^GET \/add\/2\/3 -> 200 "2 \+ 3 = 5\\n"$/m);
+    assert.match(run.stdout, /^GET \/add\/x\/3 -> 400 /m);
+    assert.match(run.stdout, /^GET \/search\?q=%3Cscript%3Ealert\(1\)%3C%2Fscript%3E -> 200 ".*&lt;script&gt;alert\(1\)&lt;\/script&gt;/m);
+    assert.doesNotMatch(run.stdout, /<b><script>/);
+    assert.equal(run.stdout.match(/^GET \/fails -> 500 /gm)?.length, 1);
+    assert.equal(run.stdout.match(/^GET \/fails -> 200 /gm)?.length, 4);
+    assert.match(run.stdout, /^GET \/nowhere -> 404 /m);
+  });
+});
