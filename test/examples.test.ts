@@ -242,3 +242,13 @@ describe('web-app examples', () => {
     assert.match(run.stdout, /^GET \/nowhere -> 404 /m);
   });
 });
+
+describe("the README's notes app", () => {
+  it('shows a bad note again with its message, saves a good one, escapes both', async () => {
+    const run = await runExample('notes', [], { WARREN_DEMO_ONCE: '1' });
+    assertClean(run);
+    assert.match(run.stdout, /^bad note -> 200: is not a date: write it as YYYY-MM-DD, such as 2026-12-31\.$/m);
+    assert.match(run.stdout, /^good note -> 303$/m);
+    assert.match(run.stdout, /^list -> <ul><li>&lt;b&gt;hi&lt;\/b&gt; <small>2026-12-31<\/small><\/ul>$/m);
+  });
+});
