@@ -73,51 +73,56 @@ class Callable {
 Object.setPrototypeOf(Callable.prototype, Function.prototype);
 
 /** A Router is called as a warren App. */
-export interface Router {
+export interface Router<Inherited extends Readonly<Record<string, string>> = NoParams> {
   (session: Session, request: ServerRequest, bodies: Bodies): AppResponse | Promise<AppResponse>;
 }
+
+/** No params. */
+export type NoParams = Readonly<Record<never, never>>;
 
 /**
  * A segment-trie router: `router.get('/tasks/:id', handler)`. The most specific route
  * wins (literal, then param, then rest); two routes that are ambiguous are refused when
- * added. The router is itself an App: `new Server(address, router)`.
+ * added. The router is itself an App: `new Server(address, router)`. `Inherited`: the
+ * params a parent's mount prefix gives (`new Router<{ readonly org: string }>()` for a
+ * router mounted at '/orgs/:org'), which its handlers see beside their own.
  */
-export class Router extends Callable {
+export class Router<Inherited extends Readonly<Record<string, string>> = NoParams> extends Callable {
   readonly #tree = new Tree<Handler>();
 
   constructor() {
     const dispatch: App = (session, request, bodies) => router.#dispatch(session, request, bodies);
     super(dispatch);
-    const router = this;
+    const router = this as Router<Readonly<Record<string, string>>>;
   }
 
   /** Routes GET (and so HEAD) requests for `pattern` to `handler`. */
-  get<P extends string>(pattern: P, handler: Handler<Params<P>>): this {
+  get<P extends string>(pattern: P, handler: Handler<Inherited & Params<P>>): this {
     return this.#add(['GET'], pattern, handler as Handler, 'get');
   }
 
   /** Routes POST requests for `pattern` to `handler`. */
-  post<P extends string>(pattern: P, handler: Handler<Params<P>>): this {
+  post<P extends string>(pattern: P, handler: Handler<Inherited & Params<P>>): this {
     return this.#add(['POST'], pattern, handler as Handler, 'post');
   }
 
   /** Routes PUT requests for `pattern` to `handler`. */
-  put<P extends string>(pattern: P, handler: Handler<Params<P>>): this {
+  put<P extends string>(pattern: P, handler: Handler<Inherited & Params<P>>): this {
     return this.#add(['PUT'], pattern, handler as Handler, 'put');
   }
 
   /** Routes PATCH requests for `pattern` to `handler`. */
-  patch<P extends string>(pattern: P, handler: Handler<Params<P>>): this {
+  patch<P extends string>(pattern: P, handler: Handler<Inherited & Params<P>>): this {
     return this.#add(['PATCH'], pattern, handler as Handler, 'patch');
   }
 
   /** Routes DELETE requests for `pattern` to `handler`. */
-  delete<P extends string>(pattern: P, handler: Handler<Params<P>>): this {
+  delete<P extends string>(pattern: P, handler: Handler<Inherited & Params<P>>): this {
     return this.#add(['DELETE'], pattern, handler as Handler, 'delete');
   }
 
   /** Routes requests with any of `methods` (case-sensitive, as RFC 9110 §9.1 says) for `pattern` to `handler`. */
-  route<P extends string>(methods: string | readonly string[], pattern: P, handler: Handler<Params<P>>): this {
+  route<P extends string>(methods: string | readonly string[], pattern: P, handler: Handler<Inherited & Params<P>>): this {
     const list = typeof methods === 'string' ? [methods] : methods;
     if (!Array.isArray(list) || list.length === 0) throw new TypeError(`route() takes a method or a non-empty array of methods, such as ['GET', 'POST']; got ${describe(methods)}`);
     for (const method of list) {
