@@ -241,6 +241,10 @@ describe('canonical paths: one name per page, redirected with 308, query kept', 
     ['POST', '/form/', '/form'],
     ['GET', '/..//evil.example', '/evil.example'],
     ['GET', '/files/a//b', '/files/a/b'],
+    // One redirect, not two: cleaned, then to the slash form that is routed.
+    ['GET', '/x/../tasks/', '/tasks'],
+    ['GET', '/x/../dir', '/dir/'],
+    ['GET', '//dir?q', '/dir/?q'],
   ];
   for (const [method, uri, location] of redirects) {
     test(`${method} ${uri} -> ${location}`, async () => {

@@ -185,7 +185,12 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
     if (request.uri === '*') return method === 'OPTIONS' ? options(this.#tree.routes.map((r) => r.method ?? 'GET')) : error(400, "The target '*' is for OPTIONS only.");
     const path = request.path;
     const atRoot = request.mount.length === 0;
-    if (!isCanonical(path, atRoot)) return redirectTo(request, canonical(path, atRoot));
+    if (!isCanonical(path, atRoot)) {
+      // One redirect, not two: to the clean path, or to its other slash form when only that one is routed.
+      const clean = canonical(path, atRoot);
+      const other = this.#routed(clean) ? null : otherForm(clean, atRoot);
+      return redirectTo(request, other !== null && this.#routed(other) ? other : clean);
+    }
     let found = this.#tree.find(method, path);
     if (found === null && method === 'HEAD') found = this.#tree.find('GET', path);
     if (found !== null) return call(found, session, request, bodies);
@@ -198,8 +203,13 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
     }
     // A missing or extra trailing slash: the registered form is the one name of the page.
     const other = otherForm(path, atRoot);
-    if (other !== null && this.#tree.methods(other)?.size !== 0) return redirectTo(request, other);
+    if (other !== null && this.#routed(other)) return redirectTo(request, other);
     return notFound();
+  }
+
+  /** Whether some route, for any method, matches `path`. */
+  #routed(path: readonly string[]): boolean {
+    return this.#tree.methods(path)?.size !== 0;
   }
 }
 
