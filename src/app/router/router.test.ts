@@ -197,6 +197,11 @@ describe('answers without handler code', () => {
     assert.equal(response.status, 200);
     assert.equal(bodyText(response.body), 'get HEAD');
   });
+  test('a route for HEAD itself is looked for before any GET route', async () => {
+    const own = new Router().get('/about', () => 'get').route('HEAD', '/:page', () => 'head');
+    assert.equal(bodyText((await answer(own, 'HEAD', '/about')).body), 'head');
+    assert.equal(bodyText((await answer(own, 'GET', '/about')).body), 'get');
+  });
   test('OPTIONS is 204 with Allow, unless a route takes OPTIONS', async () => {
     const response = await answer(router, 'OPTIONS', '/t');
     assert.equal(response.status, 204);

@@ -89,6 +89,8 @@ export type NoParams = Readonly<Record<never, never>>;
  */
 export class Router<Inherited extends Readonly<Record<string, string>> = NoParams> extends Callable {
   readonly #tree = new Tree<Handler>();
+  /** Whether a route takes HEAD itself: then HEAD looks for it everywhere before GET. */
+  #headRouted = false;
 
   constructor() {
     const dispatch: App = (session, request, bodies) => router.#dispatch(session, request, bodies);
@@ -153,6 +155,7 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
     const routes = methods.map((method) => ({ pattern: parsed, method, target: handler, where }));
     for (const route of routes) this.#check(route);
     for (const route of routes) this.#tree.add(route);
+    if (methods.includes('HEAD')) this.#headRouted = true;
     return this;
   }
 
@@ -183,8 +186,16 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
   #dispatch(session: Session, request: ServerRequest, bodies: Bodies): AppResponse | Promise<AppResponse> {
     const method = request.method;
     if (request.uri === '*') return method === 'OPTIONS' ? options(this.#tree.routes.map((r) => r.method ?? 'GET')) : error(400, "The target '*' is for OPTIONS only.");
-    const path = request.path;
     const atRoot = request.mount.length === 0;
+    if (atRoot) {
+      // The fast path: a target that is a static route's path as it stands (so canonical).
+      const uri = request.uri;
+      const q = uri.indexOf('?');
+      const target = q === -1 ? uri : uri.slice(0, q);
+      const found = this.#tree.findStatic(method, target) ?? (method === 'HEAD' && !this.#headRouted ? this.#tree.findStatic('GET', target) : undefined);
+      if (found !== undefined) return run(found.route.target, session, request, bodies);
+    }
+    const path = request.path;
     if (!isCanonical(path, atRoot)) {
       // One redirect, not two: to the clean path, or to its other slash form when only that one is routed.
       const clean = canonical(path, atRoot);

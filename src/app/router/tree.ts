@@ -36,8 +36,12 @@ export interface Found<T> {
   readonly restStart: number;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 export class Tree<T> {
   readonly #root = new Node<T>();
+  /** Routes of literal segments only, by path ('/about'), then method: one Map lookup, no walk. */
+  readonly #static = new Map<string, Map<string, Found<T>>>();
   /** Every route, in order of registration (for conflict checks and Allow). */
   readonly routes: Route<T>[] = [];
 
@@ -55,15 +59,30 @@ export class Tree<T> {
       }
     }
     const tail = route.pattern.tail.kind;
+    if (tail === 'none' && route.pattern.names.length === 0) {
+      const key = `/${route.pattern.segments.map((segment) => (segment as { text: string }).text).join('/')}`;
+      let byMethod = this.#static.get(key);
+      if (byMethod === undefined) this.#static.set(key, (byMethod = new Map()));
+      byMethod.set(route.method!, Object.freeze({ route, captured: NONE, restStart: route.pattern.segments.length }));
+    }
     if (tail === 'mount') node.mount = route;
     else (tail === 'rest' ? (node.rest ??= new Map()) : (node.end ??= new Map())).set(route.method!, route);
     this.routes.push(route);
   }
 
+  /**
+   * The route of literal segments only for `method` and `path` (a path string, '/about'),
+   * or undefined. Such a route is the most specific one for its path: when it is found,
+   * find() would find it too.
+   */
+  findStatic(method: string, path: string): Found<T> | undefined {
+    return this.#static.get(path)?.get(method);
+  }
+
   /** The most specific route for `method` that matches `path`, or null. */
   find(method: string, path: readonly string[]): Found<T> | null {
-    const captured: string[] = [];
-    return search(this.#root, path, 0, method, captured);
+    // One array per lookup: the result keeps it, so no copy is made.
+    return search(this.#root, path, 0, method, []);
   }
 
   /** The methods of every route that matches `path` (a mount counts as every method: it gives null). */
@@ -76,7 +95,7 @@ export class Tree<T> {
 function search<T>(node: Node<T>, path: readonly string[], i: number, method: string, captured: string[]): Found<T> | null {
   if (i === path.length) {
     const route = node.end?.get(method);
-    if (route !== undefined) return { route, captured: captured.slice(), restStart: i };
+    if (route !== undefined) return { route, captured, restStart: i };
   } else {
     const segment = path[i]!;
     const child = node.literals?.get(segment);
@@ -93,10 +112,10 @@ function search<T>(node: Node<T>, path: readonly string[], i: number, method: st
     }
     if (node.rest !== null && segment !== '') {
       const route = node.rest.get(method);
-      if (route !== undefined) return { route, captured: captured.slice(), restStart: i };
+      if (route !== undefined) return { route, captured, restStart: i };
     }
   }
-  if (node.mount !== null) return { route: node.mount, captured: captured.slice(), restStart: i };
+  if (node.mount !== null) return { route: node.mount, captured, restStart: i };
   return null;
 }
 
