@@ -22,6 +22,6 @@ export {
 export { HttpError } from './errors.js';
 export { decodeSegment } from './path.js';
 // The router (issue 14, part router): segment-trie routing, typed params, mount().
-export { Router, RouteConflictError, type RouteMethod } from './router/router.js';
+export { Router, RouteConflictError, type NoParams } from './router/router.js';
 export { RoutePatternError, type RoutePattern, type Segment, type Tail } from './router/pattern.js';
 export type { Params } from './router/params.js';

@@ -35,9 +35,6 @@ export class RouteConflictError extends Error {
   }
 }
 
-/** The methods a router's shorthands register. */
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 const STANDARD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
 
 /** tchar (RFC 9110 §5.6.2), for method names. */
@@ -185,7 +182,7 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
 
   #dispatch(session: Session, request: ServerRequest, bodies: Bodies): AppResponse | Promise<AppResponse> {
     const method = request.method;
-    if (request.uri === '*') return method === 'OPTIONS' ? options(this.#tree.routes.map((r) => r.method ?? 'GET')) : error(400, "The target '*' is for OPTIONS only.");
+    if (request.uri === '*') return method === 'OPTIONS' ? options(this.#tree.routes.flatMap((r) => (r.method === null ? [] : [r.method]))) : error(400, "The target '*' is for OPTIONS only.");
     const atRoot = request.mount.length === 0;
     if (atRoot) {
       // The fast path: a target that is a static route's path as it stands (so canonical).
