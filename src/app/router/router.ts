@@ -12,6 +12,7 @@ import { decodeSegment } from '../path.js';
 import { error, notFound, redirect, toResponse, type Handler, type HandlerResult } from '../response.js';
 import { parsePattern, isDotSegment } from './pattern.js';
 import { commonPath, compare } from './relation.js';
+import { ConflictIndex } from './conflicts.js';
 import { Tree, type Found, type Route } from './tree.js';
 import type { Params } from './params.js';
 
@@ -52,7 +53,11 @@ const HERE = import.meta.url;
 
 /** The caller's line from a stack: the first frame outside this file. */
 function callerLine(): string {
+  // A few frames are enough (this file's are at most three deep), and capturing fewer is cheaper.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 8;
   const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
   for (const line of stack.split('\n').slice(1)) {
     const frame = line.trim();
     if (!frame.includes(HERE)) return frame.startsWith('at ') ? frame.slice(3) : frame;
@@ -86,6 +91,7 @@ export type NoParams = Readonly<Record<never, never>>;
  */
 export class Router<Inherited extends Readonly<Record<string, string>> = NoParams> extends Callable {
   readonly #tree = new Tree<Handler>();
+  readonly #index = new ConflictIndex<Route<Handler>>();
   /** Whether a route takes HEAD itself: then HEAD looks for it everywhere before GET. */
   #headRouted = false;
 
@@ -151,18 +157,23 @@ export class Router<Inherited extends Readonly<Record<string, string>> = NoParam
     // Check every method before adding any, so a refused call adds nothing.
     const routes = methods.map((method) => ({ pattern: parsed, method, target: handler, where }));
     for (const route of routes) this.#check(route);
-    for (const route of routes) this.#tree.add(route);
+    for (const route of routes) this.#insert(route);
     if (methods.includes('HEAD')) this.#headRouted = true;
     return this;
   }
 
   #register(route: Route<Handler>): void {
     this.#check(route);
+    this.#insert(route);
+  }
+
+  #insert(route: Route<Handler>): void {
     this.#tree.add(route);
+    this.#index.add(route);
   }
 
   #check(route: Route<Handler>): void {
-    for (const other of this.#tree.routes) {
+    for (const other of this.#index.candidates(route.pattern)) {
       if (route.method !== null && other.method !== null && route.method !== other.method) continue;
       const relation = compare(route.pattern, other.pattern);
       if (relation !== 'equivalent' && relation !== 'overlaps') continue;
