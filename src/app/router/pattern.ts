@@ -3,6 +3,8 @@
 // literal / param / rest / mount. Pure: no node:* imports, and no regular expressions
 // (the ReDoS history of path-to-regexp and find-my-way). Paths are RFC 3986 §3.3 segments.
 
+import { describe } from '../html.js';
+
 /** A fixed segment of a pattern: a literal (matched as received) or a named param. */
 export type Segment = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'param'; readonly name: string };
 
@@ -62,7 +64,7 @@ function isNameChar(c: number): boolean {
  * trailing slash, and matches its segments followed by anything (its tail is 'mount').
  */
 export function parsePattern(pattern: string, mount = false): RoutePattern {
-  if (typeof pattern !== 'string') throw new TypeError(`a route pattern is a string such as '/tasks/:id'; got ${typeof pattern}`);
+  if (typeof pattern !== 'string') throw new TypeError(`a route pattern is a string such as '/tasks/:id'; got ${describe(pattern)}`);
   const fail = (offset: number, reason: string): never => {
     throw new RoutePatternError(pattern, offset, reason);
   };

@@ -173,6 +173,7 @@ describe('invalid patterns are refused with a sentence and the offset', () => {
     assert.throws(() => new Router().route([], '/a', () => ''), /non-empty array/);
     assert.throws(() => new Router().route('G T', '/a', () => ''), /tokens/);
     assert.throws(() => new Router().mount('/a', {} as never), /got a plain object/);
+    assert.throws(() => new Router().get(42 as never, () => ''), /a route pattern is a string .* got the number 42/);
   });
 });
 
