@@ -6,11 +6,14 @@
 // match, params decoded and frozen, a no-op handler); "find-my-way find" is its find().
 // Both engines are checked to pick the same route for every path before anything is timed.
 //
-//   node dist/bench/router.js [--quick]
+//   node dist/bench/router.js [--quick] [--json FILE]
 //
 // --quick: a few short rounds, for smoke tests (numbers are not meaningful).
+// --json FILE: also write the results as JSON.
 
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import findMyWay from 'find-my-way';
 import { Fields, ServerRequest, Session, bodies } from '../src/index.js';
 import { parsePattern } from '../src/app/router/pattern.js';
@@ -18,11 +21,37 @@ import { Router } from '../src/app/router/router.js';
 import { Tree } from '../src/app/router/tree.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
-import { isNoisy, spread, tableHeader, tableRow } from './lib/stats.js';
+import { isNoisy, spread, tableHeader, tableRow, type Spread } from './lib/stats.js';
 
-const quick = process.argv.includes('--quick');
-const RUNS = quick ? 3 : 7;
-const LOOKUPS = quick ? 20_000 : 400_000;
+const USAGE = `usage: node dist/bench/router.js [--quick] [--json FILE]
+  --quick      a few short rounds, for smoke tests (numbers are not meaningful)
+  --json FILE  also write the results as JSON`;
+
+function usage(code: number, message?: string): never {
+  if (message !== undefined) console.error(`bench/router: ${message}`);
+  (code === 0 ? console.log : console.error)(USAGE);
+  process.exit(code);
+}
+
+function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null } {
+  let quick = false;
+  let json: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') {
+      const next = argv[++i];
+      if (next === undefined || next.startsWith('--')) usage(2, '--json needs a file');
+      json = next;
+    } else if (arg === '--help' || arg === '-h') usage(0);
+    else usage(2, `unknown argument: ${arg}`);
+  }
+  return { quick, json };
+}
+
+const options = parseArgs(process.argv.slice(2));
+const RUNS = options.quick ? 3 : 7;
+const LOOKUPS = options.quick ? 20_000 : 400_000;
 
 interface Table {
   readonly routes: [method: string, pattern: string][];
@@ -54,30 +83,40 @@ function restTable(size: number): Table {
   return { routes, lookups };
 }
 
-/** The median of RUNS timings of `LOOKUPS` calls of `lookup` over the table's paths, as lookups per second. */
-function measure(table: Table, lookup: (method: string, path: string) => number): { median: number; min: number; max: number } {
+type Lookup = (method: string, path: string) => number;
+
+/**
+ * Lookups per second of each engine over the table's paths: RUNS rounds, each timing every
+ * engine in turn over LOOKUPS lookups (interleaved, so a change of load hits all alike).
+ */
+function measure(table: Table, engines: readonly Lookup[]): Spread[] {
   const n = table.lookups.length;
   const methods = table.lookups.map((l) => l[0]);
   const paths = table.lookups.map((l) => l[1]);
-  const rates: number[] = [];
+  const rates: number[][] = engines.map(() => []);
   let check = 0;
   // A warm-up round, so every run times optimised code.
-  for (let i = 0; i < LOOKUPS / 4; i++) check += lookup(methods[i % n]!, paths[i % n]!);
+  for (const lookup of engines) for (let i = 0; i < LOOKUPS / 4; i++) check += lookup(methods[i % n]!, paths[i % n]!);
   for (let run = 0; run < RUNS; run++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < LOOKUPS; i++) check += lookup(methods[i % n]!, paths[i % n]!);
-    const ns = Number(process.hrtime.bigint() - start);
-    rates.push(LOOKUPS / (ns / 1e9));
+    engines.forEach((lookup, e) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < LOOKUPS; i++) check += lookup(methods[i % n]!, paths[i % n]!);
+      const ns = Number(process.hrtime.bigint() - start);
+      rates[e]!.push(LOOKUPS / (ns / 1e9));
+    });
   }
   // The checksum keeps the lookups from being optimised away.
   if (check === -1) console.log(check);
-  return spread(rates);
+  return rates.map(spread);
 }
 
 function main(): void {
+  const machine = thisMachine();
+  const commit = gitCommit();
+  const results: unknown[] = [];
   console.log('Route lookups per second: warren segment trie vs find-my-way, same tables, same paths, one process.');
-  console.log(machineLine(thisMachine()));
-  console.log(`commit: ${gitCommit() ?? 'unknown'}; ${RUNS} runs of ${LOOKUPS.toLocaleString('en-US')} lookups each${quick ? ' (--quick: not meaningful)' : ''}`);
+  console.log(machineLine(machine));
+  console.log(`commit: ${commit ?? 'unknown'}; ${RUNS} rounds of ${LOOKUPS.toLocaleString('en-US')} lookups per engine, interleaved${options.quick ? ' (--quick: numbers are not meaningful)' : ''}`);
   console.log(tableHeader('routes / engine'));
   const session = new Session('/tmp/bench-router.sock');
   const fields = new Fields([['Host', 'localhost']]);
@@ -108,14 +147,22 @@ function main(): void {
       assert.equal(fmwFind(method, path), index, `find-my-way: ${method} ${path}`);
       assert.equal(dispatch(method, path), 200 + (index % 2), `Router: ${method} ${path}`);
     }
-    const rows: [string, ReturnType<typeof measure>][] = [
-      [`${size} warren find`, measure(table, warrenFind)],
-      [`${size} find-my-way find`, measure(table, fmwFind)],
-      [`${size} warren Router`, measure(table, dispatch)],
+    const [find, fmwSpread, routerSpread] = measure(table, [warrenFind, fmwFind, dispatch]);
+    const rows: [string, Spread][] = [
+      [`${size} warren find`, find!],
+      [`${size} find-my-way find`, fmwSpread!],
+      [`${size} warren Router`, routerSpread!],
     ];
     for (const [label, s] of rows) console.log(tableRow(label, s, 'lookups/s', isNoisy(s) ? '  noisy' : ''));
-    const ratio = rows[0]![1].median / rows[1]![1].median;
-    console.log(`  ${size} routes: warren find / find-my-way find = ${ratio.toFixed(2)}`);
+    const ratio = find!.median / fmwSpread!.median;
+    console.log(`ratio warren/find-my-way ${size} ${ratio.toFixed(2)}`);
+    results.push({ routes: size, lookups: table.lookups.length, warrenFind: find!, findMyWayFind: fmwSpread!, warrenRouter: routerSpread!, ratio });
+  }
+  if (options.json !== null) {
+    const report = { bench: 'router', mode: options.quick ? 'quick' : 'full', commit, machine, runs: RUNS, lookupsPerRun: LOOKUPS, results };
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`results written to ${options.json}`);
   }
 }
 

@@ -36,6 +36,7 @@ export class RouteConflictError extends Error {
   }
 }
 
+/** RFC 9110's methods: a lower-case spelling of one of them is a typo, refused with the right one. */
 const STANDARD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
 
 /** tchar (RFC 9110 §5.6.2), for method names. */
