@@ -111,7 +111,7 @@ export function parsePattern(pattern: string, mount = false): RoutePattern {
         }
       }
       const text = pattern.slice(start, end);
-      if (text === '.' || text === '..') fail(start, `a '${text}' segment never matches: requests with one are redirected to the path without it`);
+      if (isDotSegment(text)) fail(start, `a dot segment (${text}) never matches: requests with one are redirected to the path without it`);
       segments.push({ kind: 'literal', text });
     }
     start = end + 1;

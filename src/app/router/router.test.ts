@@ -142,6 +142,8 @@ describe('invalid patterns are refused with a sentence and the offset', () => {
     ['/a/*rest/', 8, /last segment/],
     ['/a/../b', 3, /never matches/],
     ['/a/./b', 3, /never matches/],
+    ['/a/%2E%2E', 3, /dot segment/],
+    ['/%2E', 1, /dot segment/],
     ['/caf\u00e9', 4, /percent-encode/],
     ['/a b', 2, /percent-encode/],
     ['/a?b', 2, /percent-encode/],
