@@ -282,6 +282,14 @@ describe('canonical paths: one name per page, redirected with 308, query kept', 
   });
 });
 
+test('a path of 100,000 segments is answered, not a stack overflow: a lookup goes no deeper than the longest pattern', async () => {
+  const router = echoRouter(['/files/*rest', '/a/:b/c']);
+  const long = 'x/'.repeat(100_000);
+  assert.equal((await answer(router, 'GET', `/files/${long}`)).status, 200);
+  assert.equal((await answer(router, 'GET', `/a/${long}`)).status, 404);
+  assert.equal((await answer(router, 'GET', `/a/${'../'.repeat(100_000)}`)).status, 308);
+});
+
 describe('params are percent-decoded once', () => {
   const router = echoRouter(['/tasks/:id', '/files/*rest']);
   const cases: [string, number, string][] = [
