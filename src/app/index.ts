@@ -27,3 +27,7 @@ export type { Field, Entry, Converted, Control, Attributes, NativeOf, Choices } 
 export { defineForm, type Form, type FormState, type Validated, type DefineFormOptions, type FormFields, type NativeRecord, type PostedValues } from './validate/form.js';
 export { renderField, renderForm, type RenderFormOptions } from './validate/render.js';
 export { isStandardSchema, type StandardSchemaV1 } from './validate/standard-schema.js';
+// The router (issue 14, part router): segment-trie routing, typed params, mount().
+export { Router, RouteConflictError, type NoParams } from './router/router.js';
+export { RoutePatternError, type RoutePattern, type Segment, type Tail } from './router/pattern.js';
+export type { Params } from './router/params.js';

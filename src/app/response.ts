@@ -11,8 +11,12 @@ export type BareBody = string | Uint8Array | Html | IoList;
 /** What a handler returns: a full AppResponse, or a bare body. */
 export type HandlerResult = AppResponse | BareBody;
 
+// An interface, not `ServerRequest & { params: P }`: the intersection would keep the
+// index signature of ServerRequest.params, and `request.params.nope` would compile.
 /** A request with the params its route matched (empty when no router called the handler). */
-export type AppRequest<P extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> = ServerRequest & { readonly params: P };
+export interface AppRequest<P extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> extends ServerRequest {
+  readonly params: P;
+}
 
 /** A warren/app handler: a Degu app that may also return a bare body. */
 export type Handler<P extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> = (
