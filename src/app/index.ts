@@ -21,3 +21,11 @@ export {
 } from './response.js';
 export { HttpError } from './errors.js';
 export { decodeSegment } from './path.js';
+// Templates (issue 15): html`` and file templates that escape by the context a value lands in.
+export { html } from './template/tag.js';
+export { template, type InlineTemplateOptions } from './template/inline.js';
+export { templates, type Template, type TemplateFolder, type TemplateOptions } from './template/folder.js';
+export type { TemplateData } from './template/compile.js';
+export { FORMATTERS, type Formatter } from './template/formatters.js';
+export { TemplateError, type TemplateErrorCode, type TemplateLocation } from './template/errors.js';
+export { isSafeUrl, REFUSED_URL } from './template/url.js';
