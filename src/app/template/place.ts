@@ -1,8 +1,9 @@
 // Rendering one slot's value by the context the compiler chose for it: text and quoted
 // attributes escape & < > " ', a URL slot at the start of a value filters the scheme, a
 // script slot takes only json(). Strings, numbers, bigints and booleans are values; arrays
-// render each item by the same rule with no separator; null and undefined render nothing;
-// Html goes in as it is, in text only. Anything else is refused, naming the slot.
+// render each item by the same rule with no separator; null and undefined render nothing
+// (except in a script, where only json() goes); Html goes in as it is, in text only.
+// Anything else is refused, naming the slot.
 
 import { describe, escapeHtml, isHtml, type HtmlPiece } from '../html.js';
 import { isJson } from '../response.js';
@@ -23,7 +24,11 @@ function refuse(site: Site, code: TemplateErrorCode, message: string): never {
 
 /** Appends the pieces `value` renders to in `context` onto `out`. */
 export function place(out: HtmlPiece[], value: unknown, context: SlotContext, site: Site): void {
-  if (value === null || value === undefined) return;
+  if (value === null || value === undefined) {
+    // `var x = ;` would be a script error: in a script, even nothing must be json(null).
+    if (context === 'script') refuse(site, 'script-needs-json', `inside <script> or <style> a slot takes only json(value); got ${describe(value)}`);
+    return;
+  }
   switch (typeof value) {
     case 'string':
       if (value === '') return;
