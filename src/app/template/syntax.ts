@@ -1,7 +1,8 @@
 // kali's template syntax, read into parts (pure): `{name}`, `{.name}`, `{name:fmt}` and
 // `{a.b}` holes, `<include>name`, and whole-file forms `<extend>base` with `<?section?>`
 // parts and `<loop>` with `<?begin?>` (the row), `<?end?>`, `<?else?>`. Any other brace
-// is text (CSS, JS). Sections are stripped of surrounding SP, HTAB, CR and LF, as kali's.
+// is text (CSS, JS). Sections are stripped of surrounding SP, HTAB, CR and LF, as kali's
+// (so loop rows follow each other with no newline); a plain file is kept as it is.
 // Offsets are into the file, so every error can name its line and column.
 
 import { locate, TemplateError } from './errors.js';
@@ -61,7 +62,7 @@ export function parse(source: string, name: string): Parsed {
   while (isSpace(source[start])) start++;
   if (source.startsWith('<extend>', start)) return parseExtend(source, start + '<extend>'.length, fail);
   if (source.startsWith('<loop>', start)) return parseLoop(source, start + '<loop>'.length, fail);
-  return { kind: 'plain', body: section(source, 0, source.length, fail) };
+  return { kind: 'plain', body: section(source, 0, source.length, fail, false) };
 }
 
 type Fail = (offset: number, message: string) => never;
@@ -109,10 +110,10 @@ function* sectionMarks(source: string, from: number, to: number): Generator<{ na
   for (let m = SECTION.exec(source); m !== null && m.index < to; m = SECTION.exec(source)) yield { name: m[1]!, at: m.index, after: m.index + m[0].length };
 }
 
-/** The parts of source[from, to), stripped of surrounding whitespace. */
-function section(source: string, from: number, to: number, fail: Fail): Section {
-  while (from < to && isSpace(source[from])) from++;
-  while (to > from && isSpace(source[to - 1])) to--;
+/** The parts of source[from, to), stripped of surrounding whitespace unless it is a whole plain file. */
+function section(source: string, from: number, to: number, fail: Fail, strip = true): Section {
+  while (strip && from < to && isSpace(source[from])) from++;
+  while (strip && to > from && isSpace(source[to - 1])) to--;
   const parts: (TextPart | HolePart | IncludePart)[] = [];
   const text = source.slice(0, to);
   HOLE.lastIndex = from;
