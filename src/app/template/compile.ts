@@ -4,7 +4,7 @@
 // template text is ever evaluated as code. Templates named by <extend> and <include> are
 // found through a resolver at render, so a reloaded file is seen by every template using it.
 
-import { describe, isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
+import { describe, escapeHtml, isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
 import { locate, TemplateError, type TemplateLocation } from './errors.js';
 import type { Formatter } from './formatters.js';
 import { place, type Site } from './place.js';
@@ -218,7 +218,9 @@ function run(ops: readonly Op[], scope: Scope, out: HtmlPiece[], env: Environmen
         throw new TemplateError('bad-value', op.site.template, op.site, `${op.site.label}: ${(cause as Error).message}`);
       }
     }
-    place(out, value, op.context, op.site);
+    if (typeof value === 'string' && (op.context === 'text' || op.context === 'attribute')) {
+      if (value !== '') out.push(escapeHtml(value));
+    } else place(out, value, op.context, op.site);
   }
 }
 

@@ -4,7 +4,7 @@
 // never joined. `html(body, init)` called plainly is the text/html response helper.
 
 import type { AppResponse } from '../../index.js';
-import { isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
+import { escapeHtml, isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
 import { htmlResponse, type BareBody, type ResponseInit } from '../response.js';
 import { locate, TemplateError } from './errors.js';
 import { place, type Site } from './place.js';
@@ -62,7 +62,12 @@ function tag(strings: TemplateStringsArray, values: readonly unknown[]): Html {
   const { contexts, sites } = literal;
   for (let i = 0; i < values.length; i++) {
     if (strings[i] !== '') pieces.push(strings[i]!);
-    place(pieces, values[i], contexts[i]!, sites[i]!);
+    const value = values[i];
+    const context = contexts[i]!;
+    // The common case inline: a string in text or an attribute.
+    if (typeof value === 'string' && (context === 'text' || context === 'attribute')) {
+      if (value !== '') pieces.push(escapeHtml(value));
+    } else place(pieces, value, context, sites[i]!);
   }
   const last = strings[values.length]!;
   if (last !== '') pieces.push(last);

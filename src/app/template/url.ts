@@ -84,6 +84,10 @@ function squeeze(text: string): string {
 
 /** True when `value` is a relative URL or its scheme is http, https or mailto (any case, any disguise). */
 export function isSafeUrl(value: string): boolean {
+  // Most values are paths, or have no scheme and no reference that could spell one.
+  const first = value.charCodeAt(0);
+  if (first === 0x2f || first === 0x3f || first === 0x23) return true;
+  if (value.indexOf(':') === -1 && value.indexOf('&') === -1) return true;
   const text = squeeze(decodeReferences(value, false)!);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
