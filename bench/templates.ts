@@ -152,6 +152,8 @@ const CASES: readonly Case[] = [
   { name: 'quoted "><script>', template: '<p title="{v}">x</p>', value: '"><script>alert(1)</script>', live: (m) => elements(m).some((e) => e.tag === 'script') },
   { name: 'text <script>', template: '<p>{v}</p>', value: '<script>alert(1)</script>', live: (m) => elements(m).some((e) => e.tag === 'script') },
   { name: '</script> in script data', template: '<script>var s = {v};</script>', value: '</script><script>alert(1)</script>', live: (m) => elements(m).filter((e) => e.tag === 'script').length > 1 },
+  // Quotes of the value ending a JS string: the data would run as code.
+  { name: "'...' string in script", template: "<script>var s = '{v}';</script>", value: "'+alert(1)+'", live: (m) => m.includes("''+alert(1)+''") || m.includes("'\"'+alert(1)+'\"'") },
 ];
 
 type Verdict = string;
@@ -165,8 +167,10 @@ function verdict(render: () => string, c: Case): Verdict {
   return c.live(out) ? 'LIVE' : 'safe';
 }
 
-const toEta = (t: string) => t.replace('{v}', t.includes('<script>') ? '"<%= it.v %>"' : '<%= it.v %>');
-const toNunjucks = (t: string) => t.replace('{v}', t.includes('<script>') ? '"{{ v }}"' : '{{ v }}');
+// In a script, Eta and Nunjucks need quotes around the value; warren takes json() bare.
+const quoted = (t: string) => t.includes('<script>') && !t.includes("'{v}'");
+const toEta = (t: string) => t.replace('{v}', quoted(t) ? '"<%= it.v %>"' : '<%= it.v %>');
+const toNunjucks = (t: string) => t.replace('{v}', quoted(t) ? '"{{ v }}"' : '{{ v }}');
 
 console.log('\nXSS table: each payload through each engine, the output parsed with parse5 (LIVE = the attack works in a browser):');
 const columns = ['Eta 4', 'Nunjucks 3', 'warren', 'warren json()'];

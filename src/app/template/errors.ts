@@ -15,6 +15,7 @@ export type TemplateErrorCode =
   | 'slot-in-comment'
   | 'slot-in-markup'
   | 'slot-in-raw-text'
+  | 'slot-in-script-literal'
   | 'ambiguous-url'
   | 'bad-html'
   | 'end-context'

@@ -1,10 +1,12 @@
 // The HTML context machine: reads a template's literal text in order, as a browser's
 // tokenizer would (HTML §13.2.5, the states that matter to escaping), and tells for each
-// slot between two literals which escaper is safe there, or why none is. One Scanner reads
+// slot between two literals which escaper is safe there, or why none is (inside a script,
+// ScriptReader tells code from strings and comments). One Scanner reads
 // one template part, from text to text; it is pure and runs once per template, at compile
 // time, so rendering only calls the escaper chosen here. Go's html/template is the model.
 
 import type { TemplateErrorCode } from './errors.js';
+import { ScriptReader } from './script.js';
 import { readUrlText } from './url.js';
 
 /** Where a slot's value lands, which picks its escaper. */
@@ -57,6 +59,7 @@ export class Scanner {
   #urlText = ''; // literal URL text since the value began or since the last slot
   #comment = ''; // the last characters of a comment, to find its end
   #endMatch = 0; // how much of `</tag` the raw text has matched
+  #script: ScriptReader | null = null; // inside <script> or <style>: strings and comments
 
   /**
    * Reads literal text. Returns a refusal, with the index of the character that caused it,
@@ -79,7 +82,11 @@ export class Scanner {
         return this.#endMatch > 0 ? { code: 'bad-html', reason: `a slot inside what may be the end tag </${this.#tag}>` } : 'text';
       case 'raw-text':
         if (this.#endMatch > 0) return { code: 'bad-html', reason: `a slot inside what may be the end tag </${this.#tag}>` };
-        if (this.#tag === 'script' || this.#tag === 'style') return 'script';
+        if (this.#script !== null) {
+          if (!this.#script.inCode) return { code: 'slot-in-script-literal', reason: `a slot inside ${this.#script.where} in <${this.#tag}>: json() text is an expression, whose quotes would end the literal; put the slot where a value goes, as var x = {...};` };
+          this.#script.slot();
+          return 'script';
+        }
         return { code: 'slot-in-raw-text', reason: `a slot inside <${this.#tag}>, whose content is never markup nor script data` };
       case 'value':
         return this.#valueSlot();
@@ -163,8 +170,10 @@ export class Scanner {
   #finishTag(): void {
     if (this.#endTag) this.#state = 'text';
     else if (RCDATA.has(this.#tag)) this.#state = 'rcdata';
-    else if (RAW_TEXT.has(this.#tag)) this.#state = 'raw-text';
-    else this.#state = 'text';
+    else if (RAW_TEXT.has(this.#tag)) {
+      this.#state = 'raw-text';
+      this.#script = this.#tag === 'script' || this.#tag === 'style' ? new ScriptReader(this.#tag === 'style') : null;
+    } else this.#state = 'text';
     this.#endMatch = 0;
   }
 
@@ -291,6 +300,7 @@ export class Scanner {
   // Raw text and RCDATA end only at `</tag` followed by space, / or > (HTML §13.2.5.11).
   #stepRaw(c: string): null {
     if (this.#tag === 'plaintext') return null;
+    this.#script?.step(c);
     const end = `</${this.#tag}`;
     if (this.#endMatch === end.length) {
       if (isSpace(c) || c === '/' || c === '>') {
