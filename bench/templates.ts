@@ -5,7 +5,7 @@
 // handler or a script breakout, and which escape or refuse. Outputs are checked to match
 // before anything is timed.
 //
-//   node dist/bench/templates.js [--quick]
+//   node dist/bench/templates.js [--quick] [--json FILE]
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,22 @@ import { Eta } from 'eta';
 import nunjucks from 'nunjucks';
 import { parseFragment } from 'parse5';
 import { html, json, template, templates, TemplateError, type Html } from '../src/app/index.js';
+import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { spread, tableHeader, tableRow } from './lib/stats.js';
 
-const quick = process.argv.includes('--quick');
+const USAGE = 'usage: node dist/bench/templates.js [--quick] [--json FILE]';
+const args = process.argv.slice(2);
+let quick = false;
+let jsonPath: string | null = null;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--quick') quick = true;
+  else if (args[i] === '--json' && args[i + 1] !== undefined) jsonPath = args[++i]!;
+  else {
+    console.error(`unknown argument ${JSON.stringify(args[i])}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const RUNS = quick ? 3 : 7;
 const RUN_MS = quick ? 60 : 400;
 
@@ -175,6 +187,7 @@ const toNunjucks = (t: string) => t.replace('{v}', quoted(t) ? '"{{ v }}"' : '{{
 console.log('\nXSS table: each payload through each engine, the output parsed with parse5 (LIVE = the attack works in a browser):');
 const columns = ['Eta 4', 'Nunjucks 3', 'warren', 'warren json()'];
 console.log(`  ${'case'.padEnd(28)}${columns.map((c) => c.padEnd(34)).join('')}`);
+const xss: { case: string; verdicts: Record<string, string> }[] = [];
 for (const c of CASES) {
   const cells = [
     verdict(() => eta.renderString(toEta(c.template), { v: c.value }), c),
@@ -183,7 +196,12 @@ for (const c of CASES) {
     c.template.includes('<script>') ? verdict(() => flat(template(c.template)({ v: json(c.value) })), c) : '',
   ];
   console.log(`  ${c.name.padEnd(28)}${cells.map((v) => v.padEnd(34)).join('')}`);
+  xss.push({ case: c.name, verdicts: Object.fromEntries(columns.map((column, i) => [column, cells[i]!])) });
 }
 console.log('  (warren: html`` follows the same rules as file templates; "refused" is a TemplateError, at compile time except script-needs-json, which a value raises at render)');
 
 rmSync(dir, { recursive: true, force: true });
+if (jsonPath !== null) {
+  const report = { bench: 'templates', mode: quick ? 'quick' : 'full', commit: gitCommit(), machine: thisMachine(), pageBytes: expected.length, rows: [...results].map(([name, runs]) => ({ name, runs })), xss };
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+}
