@@ -24,8 +24,8 @@ export { decodeSegment } from './path.js';
 // Templates (issue 15): html`` and file templates that escape by the context a value lands in.
 export { html } from './template/tag.js';
 export { template, type InlineTemplateOptions } from './template/inline.js';
-export { templates, type Template, type TemplateFolder, type TemplateOptions } from './template/folder.js';
-export type { TemplateData } from './template/compile.js';
+export { templates, type TemplateFolder, type TemplateOptions } from './template/folder.js';
+export type { Template, TemplateData } from './template/compile.js';
 export { FORMATTERS, type Formatter } from './template/formatters.js';
 export { TemplateError, type TemplateErrorCode, type TemplateLocation } from './template/errors.js';
 export { isSafeUrl, REFUSED_URL } from './template/url.js';

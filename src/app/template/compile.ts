@@ -229,3 +229,26 @@ export function scopeOf(data: TemplateData | undefined): Scope {
   if (data !== undefined && (typeof data !== 'object' || data === null)) throw new TypeError(`a template renders a record of fields; got ${describe(data)}`);
   return { values: data ?? {}, parent: null };
 }
+
+/** A compiled template: call it with data for Html. */
+export interface Template {
+  /** Renders the template with `data` (a <loop> file loops over `data.items`). */
+  (data?: TemplateData): Html;
+  /** Renders once per item, each over `context` (a <loop> file: preamble, rows, end, or else when there are none). */
+  loop(items: Iterable<TemplateData>, context?: TemplateData): Html;
+}
+
+/** Wraps `program` as the public Template, rendering through `env`. */
+export function asTemplate(current: () => Program, env: Environment): Template {
+  const render = (data?: TemplateData): Html => {
+    const out: HtmlPiece[] = [];
+    current().render(scopeOf(data), out, env);
+    return trusted(out);
+  };
+  render.loop = (items: Iterable<TemplateData>, context?: TemplateData): Html => {
+    const out: HtmlPiece[] = [];
+    current().loop(items, context === undefined ? null : scopeOf(context), out, env);
+    return trusted(out);
+  };
+  return render;
+}

@@ -6,19 +6,11 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, trusted, type Html, type HtmlPiece } from '../html.js';
-import { compile, scopeOf, type Environment, type Program, type TemplateData } from './compile.js';
+import { describe } from '../html.js';
+import { asTemplate, compile, type Environment, type Program, type Template } from './compile.js';
 import { TemplateError } from './errors.js';
 import { formatterRegistry, type Formatter } from './formatters.js';
 import type { Site } from './place.js';
-
-/** A compiled template: call it with data for Html. */
-export interface Template {
-  /** Renders the template with `data` (a <loop> file loops over `data.items`). */
-  (data?: TemplateData): Html;
-  /** Renders once per item, each over `context` (a <loop> file: preamble, rows, end, or else when there are none). */
-  loop(items: Iterable<TemplateData>, context?: TemplateData): Html;
-}
 
 /** Options of templates(). */
 export interface TemplateOptions {
@@ -39,21 +31,6 @@ interface Entry {
 }
 
 const NAME = /^[\w-]+(?:[./][\w-]+)*$/;
-
-/** Wraps `program` as the public Template, rendering through `env`. */
-export function asTemplate(current: () => Program, env: Environment): Template {
-  const render = (data?: TemplateData): Html => {
-    const out: HtmlPiece[] = [];
-    current().render(scopeOf(data), out, env);
-    return trusted(out);
-  };
-  render.loop = (items: Iterable<TemplateData>, context?: TemplateData): Html => {
-    const out: HtmlPiece[] = [];
-    current().loop(items, context === undefined ? null : scopeOf(context), out, env);
-    return trusted(out);
-  };
-  return render;
-}
 
 /**
  * The templates in `folder`: `const page = templates('views')('page')` loads views/page.html,

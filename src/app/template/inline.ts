@@ -3,9 +3,8 @@
 // <include> need a folder, since they name other files.
 
 import { describe } from '../html.js';
-import { compile, type Environment } from './compile.js';
+import { asTemplate, compile, type Environment, type Template } from './compile.js';
 import { TemplateError } from './errors.js';
-import { asTemplate, type Template } from './folder.js';
 import { formatterRegistry, type Formatter } from './formatters.js';
 
 /** Options of template(). */
