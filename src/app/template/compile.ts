@@ -246,6 +246,7 @@ export function asTemplate(current: () => Program, env: Environment): Template {
     return trusted(out);
   };
   render.loop = (items: Iterable<TemplateData>, context?: TemplateData): Html => {
+    if (typeof (items as Partial<Iterable<TemplateData>> | null)?.[Symbol.iterator] !== 'function' || typeof items === 'string') throw new TypeError(`loop() takes an iterable of records (an array of rows); got ${describe(items)}`);
     const out: HtmlPiece[] = [];
     current().loop(items, context === undefined ? null : scopeOf(context), out, env);
     return trusted(out);

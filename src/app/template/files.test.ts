@@ -62,6 +62,15 @@ test('formatters: :num and :cents built in, user ones by option; a formatter\'s 
   assert.throws(() => template('{n:num}')({ n: 'x' }), (e: unknown) => e instanceof TemplateError && e.code === 'bad-value' && /:num takes a number/.test(e.message));
 });
 
+test('misuse fails with what was given: data that is not a record, items that are not iterable, a bad formatter', () => {
+  const t = template('<p>{x}</p>');
+  assert.throws(() => t('x' as never), /a template renders a record of fields; got the string "x"/);
+  assert.throws(() => t.loop(42 as never), /loop\(\) takes an iterable of records \(an array of rows\); got the number 42/);
+  assert.throws(() => t.loop([1] as never), /a loop's items are records of fields; got the number 1/);
+  assert.throws(() => template('x', { formatters: { bad: 'no' as never } }), /the formatter bad must be a function/);
+  assert.throws(() => templates(''), /templates\(\) takes the path of a folder; got the string ""/);
+});
+
 test('other braces pass through: CSS, JS, spaced or numbered', () => {
   const source = '<style>li.done { text-decoration: line-through; }</style><script>function f() { return {a: 1}; }</script><p>{ name } {1} {} {-x}</p>';
   assert.equal(flat(template(source, { dev: true })({})), source);
