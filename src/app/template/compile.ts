@@ -7,7 +7,7 @@
 import { describe, escapeHtml, isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
 import { locate, TemplateError, type TemplateLocation } from './errors.js';
 import type { Formatter } from './formatters.js';
-import { place, type Site } from './place.js';
+import { append, place, type Site } from './place.js';
 import { Scanner, type SlotContext } from './scan.js';
 import { parse, type Section } from './syntax.js';
 
@@ -93,14 +93,12 @@ export function compile(source: string, name: string, options: CompileOptions): 
       const itemsSite = siteAt(source, name, 0, '<loop>');
       const loop = (items: Iterable<TemplateData>, scope: Scope | null, out: HtmlPiece[], env: Environment): void => {
         const context: Scope = scope ?? { values: {}, parent: null };
-        const start = out.length;
+        // The first item is taken before anything is written: with none, <?else?> alone renders.
+        const iterator = items[Symbol.iterator]();
+        let next = iterator.next();
+        if (next.done === true && parsed.otherwise !== null) return run(otherwise, context, out, env);
         run(preamble, context, out, env);
-        const n = eachRow(items, context, (row) => run(begin, row, out, env));
-        if (n === 0 && parsed.otherwise !== null) {
-          out.length = start;
-          run(otherwise, context, out, env);
-          return;
-        }
+        for (; next.done !== true; next = iterator.next()) run(begin, rowScope(next.value, context), out, env);
         run(end, context, out, env);
       };
       // Called as a template, a <loop> file loops over the field `items`.
@@ -116,14 +114,13 @@ export function compile(source: string, name: string, options: CompileOptions): 
   }
 }
 
-function eachRow(items: Iterable<TemplateData>, scope: Scope | null, each: (row: Scope) => void): number {
-  let n = 0;
-  for (const item of items) {
-    if (typeof item !== 'object' || item === null) throw new TypeError(`a loop's items are records of fields; got ${describe(item)}`);
-    each({ values: item, parent: scope });
-    n++;
-  }
-  return n;
+function rowScope(item: unknown, scope: Scope | null): Scope {
+  if (typeof item !== 'object' || item === null) throw new TypeError(`a loop's items are records of fields; got ${describe(item)}`);
+  return { values: item as TemplateData, parent: scope };
+}
+
+function eachRow(items: Iterable<TemplateData>, scope: Scope | null, each: (row: Scope) => void): void {
+  for (const item of items) each(rowScope(item, scope));
 }
 
 function rows(body: readonly Op[], items: Iterable<TemplateData>, scope: Scope | null, out: HtmlPiece[], env: Environment): void {
@@ -194,7 +191,7 @@ function run(ops: readonly Op[], scope: Scope, out: HtmlPiece[], env: Environmen
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (typeof op === 'string') {
-      out.push(op);
+      append(out, op);
       continue;
     }
     if (op.kind === 'include') {
@@ -219,7 +216,7 @@ function run(ops: readonly Op[], scope: Scope, out: HtmlPiece[], env: Environmen
       }
     }
     if (typeof value === 'string' && (op.context === 'text' || op.context === 'attribute')) {
-      if (value !== '') out.push(escapeHtml(value));
+      if (value !== '') append(out, escapeHtml(value));
     } else place(out, value, op.context, op.site);
   }
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flat } from '../../../test/lib/html-tree.js';
+import { trusted } from '../html.js';
 import { html, raw, template, templates, TemplateError, HTML_TYPE } from '../index.js';
 
 function refused(code: string, line: number, column: number, frame?: string) {
@@ -85,6 +86,15 @@ test('html() called plainly is the text/html response; as a tag, its pieces are 
   assert.equal(page.length, 3);
   assert.equal(page[1], inner);
   assert.ok(Object.isFrozen(page));
+  // A template's own text and escaped values make one string; nested Html stays a piece.
+  assert.deepEqual([...html`<p class="${'a'}">${'<'}${1}</p>`], ['<p class="a">&lt;1</p>']);
+  const bytes = new TextEncoder().encode('<i>b</i>');
+  const body = template('<div>{.a}{x}{.b}</div>')({ a: inner, x: 'y', b: raw('<hr>') });
+  assert.equal(body.length, 5);
+  assert.equal(body[1], inner);
+  const page2 = html`<div>${trusted([bytes])}</div>`;
+  assert.equal(page2[1]![0], bytes, 'bytes inside Html stay bytes');
+  assert.throws(() => html`<p>${bytes}</p>`, (e: unknown) => e instanceof TemplateError && e.code === 'bad-value' && /Uint8Array/.test(e.message), 'bare bytes are neither text nor trusted markup');
 });
 
 test('html``: each call site is read once; its errors name the call site and the literal\'s line and column', () => {

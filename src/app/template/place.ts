@@ -18,6 +18,18 @@ export interface Site extends TemplateLocation {
   readonly label: string;
 }
 
+/**
+ * Appends markup text to `out`, into the string already at its end when there is one: the
+ * text and values of one template become one string (V8 concatenates without copying, as a
+ * rope), so a page is a few pieces per template, not one per value. Html and bytes stay
+ * pieces of their own; nothing already in `out` is ever copied.
+ */
+export function append(out: HtmlPiece[], text: string): void {
+  const last = out.length - 1;
+  if (last >= 0 && typeof out[last] === 'string') out[last] += text;
+  else out.push(text);
+}
+
 function refuse(site: Site, code: TemplateErrorCode, message: string): never {
   throw new TemplateError(code, site.template, site, `${site.label}: ${message}`);
 }
@@ -32,15 +44,15 @@ export function place(out: HtmlPiece[], value: unknown, context: SlotContext, si
   switch (typeof value) {
     case 'string':
       if (value === '') return;
-      if (context === 'text' || context === 'attribute' || context === 'url') out.push(escapeHtml(value));
-      else if (context === 'url-start') out.push(isSafeUrl(value) ? escapeHtml(value) : REFUSED_URL);
+      if (context === 'text' || context === 'attribute' || context === 'url') append(out, escapeHtml(value));
+      else if (context === 'url-start') append(out, isSafeUrl(value) ? escapeHtml(value) : REFUSED_URL);
       else refuse(site, 'script-needs-json', `inside <script> or <style> a slot takes only json(value); got ${describe(value)}`);
       return;
     case 'number':
     case 'bigint':
     case 'boolean':
       if (context === 'script') refuse(site, 'script-needs-json', `inside <script> or <style> a slot takes only json(value); got ${describe(value)}`);
-      out.push(String(value));
+      append(out, String(value));
       return;
     case 'object':
       if (isHtml(value)) {
@@ -50,7 +62,7 @@ export function place(out: HtmlPiece[], value: unknown, context: SlotContext, si
         return;
       }
       if (context === 'script') {
-        if (isJson(value)) out.push(value.body);
+        if (isJson(value)) append(out, value.body);
         else refuse(site, 'script-needs-json', `inside <script> or <style> a slot takes only json(value); got ${describe(value)}`);
         return;
       }

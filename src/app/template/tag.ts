@@ -7,7 +7,7 @@ import type { AppResponse } from '../../index.js';
 import { escapeHtml, isHtml, trusted, type Html, type HtmlPiece } from '../html.js';
 import { htmlResponse, type BareBody, type ResponseInit } from '../response.js';
 import { locate, TemplateError } from './errors.js';
-import { place, type Site } from './place.js';
+import { append, place, type Site } from './place.js';
 import { Scanner, type SlotContext } from './scan.js';
 
 interface Literal {
@@ -61,16 +61,16 @@ function tag(strings: TemplateStringsArray, values: readonly unknown[]): Html {
   const pieces: HtmlPiece[] = [];
   const { contexts, sites } = literal;
   for (let i = 0; i < values.length; i++) {
-    if (strings[i] !== '') pieces.push(strings[i]!);
+    if (strings[i] !== '') append(pieces, strings[i]!);
     const value = values[i];
     const context = contexts[i]!;
     // The common case inline: a string in text or an attribute.
     if (typeof value === 'string' && (context === 'text' || context === 'attribute')) {
-      if (value !== '') pieces.push(escapeHtml(value));
+      if (value !== '') append(pieces, escapeHtml(value));
     } else place(pieces, value, context, sites[i]!);
   }
   const last = strings[values.length]!;
-  if (last !== '') pieces.push(last);
+  if (last !== '') append(pieces, last);
   return trusted(pieces);
 }
 
