@@ -104,9 +104,9 @@ export function compile(source: string, name: string, options: CompileOptions): 
       // Called as a template, a <loop> file loops over the field `items`.
       const render = (scope: Scope, out: HtmlPiece[], env: Environment): void => {
         const items = lookup(scope, ['items']);
-        if (items === MISSING && env.dev) throw new TemplateError('missing-field', name, itemsSite, 'a <loop> template called with data loops over its field items, and there is none');
+        if (items === MISSING && env.dev) throw new TemplateError('missing-field', name, itemsSite, 'a <loop> template called with data loops over its field items, and there is none', source);
         if (items === MISSING || items === null || items === undefined) return loop([], scope, out, env);
-        if (typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function' || typeof items === 'string') throw new TemplateError('bad-value', name, itemsSite, `a <loop> loops over an iterable of records; got ${describe(items)} as items`);
+        if (typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function' || typeof items === 'string') throw new TemplateError('bad-value', name, itemsSite, `a <loop> loops over an iterable of records; got ${describe(items)} as items`, source);
         loop(items as Iterable<TemplateData>, scope, out, env);
       };
       return { name, uses, render, loop };
@@ -129,7 +129,7 @@ function rows(body: readonly Op[], items: Iterable<TemplateData>, scope: Scope |
 
 function siteAt(source: string, template: string, offset: number, label: string): Site {
   const where: TemplateLocation = locate(source, offset);
-  return { template, line: where.line, column: where.column, label };
+  return { template, line: where.line, column: where.column, label, source };
 }
 
 function compileSection(section: Section, source: string, name: string, options: CompileOptions, uses: { name: string; site: Site }[]): readonly Op[] {
@@ -200,11 +200,11 @@ function run(ops: readonly Op[], scope: Scope, out: HtmlPiece[], env: Environmen
     }
     let value = lookup(scope, op.path);
     if (value === MISSING) {
-      if (env.dev) throw new TemplateError('missing-field', op.site.template, op.site, `${op.site.label}: no field ${op.path.join('.')} in the data (in production it renders as nothing)`);
+      if (env.dev) throw new TemplateError('missing-field', op.site.template, op.site, `${op.site.label}: no field ${op.path.join('.')} in the data (in production it renders as nothing)`, op.site.source);
       continue;
     }
     if (op.raw) {
-      if (!isHtml(value)) throw new TemplateError('raw-needs-html', op.site.template, op.site, `${op.site.label}: a raw hole takes Html (from a template, html\`\` or raw()); got ${describe(value)} in the field ${op.path.join('.')}`);
+      if (!isHtml(value)) throw new TemplateError('raw-needs-html', op.site.template, op.site, `${op.site.label}: a raw hole takes Html (from a template, html\`\` or raw()); got ${describe(value)} in the field ${op.path.join('.')}`, op.site.source);
       out.push(value);
       continue;
     }
@@ -212,7 +212,7 @@ function run(ops: readonly Op[], scope: Scope, out: HtmlPiece[], env: Environmen
       try {
         value = op.format(value);
       } catch (cause) {
-        throw new TemplateError('bad-value', op.site.template, op.site, `${op.site.label}: ${(cause as Error).message}`);
+        throw new TemplateError('bad-value', op.site.template, op.site, `${op.site.label}: ${(cause as Error).message}`, op.site.source, { cause });
       }
     }
     if (typeof value === 'string' && (op.context === 'text' || op.context === 'attribute')) {

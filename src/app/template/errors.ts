@@ -48,11 +48,11 @@ export class TemplateError extends Error {
   /** The source line and a caret under the column (empty when the source is unknown). */
   readonly frame: string;
 
-  constructor(code: TemplateErrorCode, template: string, where: TemplateLocation, description: string, source?: string) {
+  constructor(code: TemplateErrorCode, template: string, where: TemplateLocation, description: string, source?: string, options?: { cause?: unknown }) {
     const frame = source === undefined ? '' : codeFrame(source, where);
     // An html`` literal is named by its call site, so its line and column are the literal's own.
     const at = template.startsWith('html``') ? `${template} (line ${where.line}, column ${where.column} of the literal)` : `${template}:${where.line}:${where.column}`;
-    super(`${at}: ${description}${frame === '' ? '' : `\n${frame}`}`);
+    super(`${at}: ${description}${frame === '' ? '' : `\n${frame}`}`, options);
     this.name = 'TemplateError';
     this.code = code;
     this.template = template;

@@ -44,7 +44,7 @@ test('syntax errors name the line and column: <extend> and <loop> forms', () => 
 
 test('a missing field is an error naming template, line, column and field in dev, and nothing in production', () => {
   const source = '<h1>{title}</h1>\n<p>{user.name} {user.missing}</p>';
-  assert.throws(() => template(source, { name: 'page.html', dev: true })({ user: { name: 'x' } }), (e: unknown) => refused('missing-field', 1, 5)(e) && (e as Error).message.includes('title'));
+  assert.throws(() => template(source, { name: 'page.html', dev: true })({ user: { name: 'x' } }), (e: unknown) => refused('missing-field', 1, 5, '1 | <h1>{title}</h1>\n        ^')(e) && (e as Error).message.includes('title'));
   assert.throws(() => template(source, { name: 'page.html', dev: true })({ title: 't', user: { name: 'x' } }), (e: unknown) => refused('missing-field', 2, 16)(e) && (e as Error).message.includes('user.missing'));
   assert.equal(flat(template(source)({ user: { name: 'x' } })), '<h1></h1>\n<p>x </p>');
   assert.equal(flat(template('{constructor}{toString}{__proto__}')({})), '', 'what every object inherits is not a field');

@@ -16,6 +16,8 @@ export interface Site extends TemplateLocation {
   readonly template: string;
   /** What the slot shows: `${...}` for html``, `{name}` for a file. */
   readonly label: string;
+  /** The template's text, for the code frame of errors raised at render. */
+  readonly source?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function append(out: HtmlPiece[], text: string): void {
 }
 
 function refuse(site: Site, code: TemplateErrorCode, message: string): never {
-  throw new TemplateError(code, site.template, site, `${site.label}: ${message}`);
+  throw new TemplateError(code, site.template, site, `${site.label}: ${message}`, site.source);
 }
 
 /** Appends the pieces `value` renders to in `context` onto `out`. */

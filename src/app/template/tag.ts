@@ -44,7 +44,7 @@ function compile(strings: TemplateStringsArray): Literal {
     const context = scanner.slot();
     if (typeof context === 'object') throw new TemplateError(context.code, name, where, context.reason, source);
     contexts.push(context);
-    sites.push({ template: name, line: where.line, column: where.column, label: `slot ${i + 1} (\${...})` });
+    sites.push({ template: name, line: where.line, column: where.column, label: `slot ${i + 1} (\${...})`, source });
     offset += 3;
   }
   const end = scanner.end();
