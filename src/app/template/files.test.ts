@@ -165,6 +165,13 @@ test('templates() with dev reloads a changed file, and pages see their changed b
   views.write('page.html', '<extend>base\n<?body?><i>{x}</i>\n</extend>');
   assert.equal(flat(devPage({ x: 4 })), '<section><i>4</i></section>');
   assert.equal(flat(prodPage({ x: 5 })), '<main><p>5</p></main>');
+  // An edit that closes a cycle through a cached template is refused, not run until the stack overflows.
+  views.write('page.html', '<extend>base\n<?body?><include>part\n</extend>');
+  assert.equal(flat(devPage({ x: 4 })), '<section><p class="new">4</p></section>');
+  views.write('part.html', '<p><include>page</p>');
+  assert.throws(() => devPage({ x: 1 }), (e: unknown) => e instanceof TemplateError && e.code === 'template-cycle' && /part -> page -> part/.test(e.message));
+  views.write('part.html', '<p>{x}</p>');
+  assert.equal(flat(devPage({ x: 4 })), '<section><p>4</p></section>');
   // A broken edit is reported; fixing it recovers.
   views.write('page.html', '<a href={x}>');
   assert.throws(() => devPage({ x: 1 }), (e: unknown) => e instanceof TemplateError && e.code === 'unquoted-attribute');

@@ -70,12 +70,29 @@ export function templates(folder: string, options: TemplateOptions = {}): Templa
     try {
       const program = compile(readFileSync(path, 'utf8'), path, compileOptions);
       // Load what it names now, so a missing base or partial (or a cycle) fails when the page is loaded.
-      for (const use of program.uses) load(use.name, use.site);
+      for (const use of program.uses) {
+        load(use.name, use.site);
+        // An edit (in dev) can close a cycle through templates that were cached before it.
+        const path = cycleThrough(use.name, name);
+        if (path !== null) throw new TemplateError('template-cycle', use.site.template, use.site, `${use.site.label}: templates include or extend each other in a cycle: ${[name, ...path].join(' -> ')}`);
+      }
       cache.set(name, { program, mtime });
       return program;
     } finally {
       loading.delete(name);
     }
+  };
+
+  // The names from `from` to `target` along the cached templates' uses, or null.
+  const cycleThrough = (from: string, target: string, seen = new Set<string>()): string[] | null => {
+    if (from === target) return [from];
+    if (seen.has(from)) return null;
+    seen.add(from);
+    for (const use of cache.get(from)?.program.uses ?? []) {
+      const rest = cycleThrough(use.name, target, seen);
+      if (rest !== null) return [from, ...rest];
+    }
+    return null;
   };
 
   const env: Environment = { dev, resolve: (name, site) => load(name, site) };
