@@ -54,3 +54,30 @@ test('any string in <title> or <textarea> stays their text', () => {
     { numRuns: 300 },
   );
 });
+
+// Schemes, disguised: letters in any case, controls and spaces, references, and the rest.
+const urlish = fc.oneof(
+  fc.array(fc.constantFrom('java', 'script', 'JAVA', 'SCRIPT', 'vb', 'data', ':', '&colon;', '&#58;', '&#x3A;', '&#106;', '\t', '\n', '\0', '\x01', ' ', '/', '?', '#', 'http', 's', 'mailto', 'a', '&', '%3A', '\\', 'alert(1)'), { maxLength: 12 }).map((a) => a.join('')),
+  fc.webUrl(),
+  fc.string({ maxLength: 30 }),
+);
+
+test('any string in a URL slot parses to an href that the WHATWG URL parser resolves to http, https or mailto, or is #', () => {
+  fc.assert(
+    fc.property(urlish, (value) => {
+      const out = flat(html`<a href="${value}">x</a>`);
+      const href = tree(out).elements.find((e) => e.tag === 'a')?.attrs['href'];
+      assert.notEqual(href, undefined, out);
+      if (href === '#') return;
+      assert.equal(href, asAttribute(value), out);
+      let protocol: string;
+      try {
+        protocol = new URL(href!, 'https://base.example/dir/').protocol;
+      } catch {
+        return; // not a URL a browser would follow
+      }
+      assert.ok(['http:', 'https:', 'mailto:'].includes(protocol), `${JSON.stringify(value)} resolves to ${protocol}`);
+    }),
+    { numRuns: 1000 },
+  );
+});
