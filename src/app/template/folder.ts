@@ -41,6 +41,7 @@ export function templates(folder: string, options: TemplateOptions = {}): Templa
   if (typeof folder !== 'string' || folder === '') throw new TypeError(`templates() takes the path of a folder; got ${describe(folder)}`);
   const root = resolve(folder);
   const extension = options.extension ?? '.html';
+  if (typeof extension !== 'string') throw new TypeError(`templates() takes an extension such as '.html'; got ${describe(extension)}`);
   const dev = options.dev === true;
   const compileOptions = { formatters: formatterRegistry(options.formatters) };
   const cache = new Map<string, Entry>();
@@ -73,8 +74,8 @@ export function templates(folder: string, options: TemplateOptions = {}): Templa
       for (const use of program.uses) {
         load(use.name, use.site);
         // An edit (in dev) can close a cycle through templates that were cached before it.
-        const path = cycleThrough(use.name, name);
-        if (path !== null) throw new TemplateError('template-cycle', use.site.template, use.site, `${use.site.label}: templates include or extend each other in a cycle: ${[name, ...path].join(' -> ')}`);
+        const cycle = cycleThrough(use.name, name);
+        if (cycle !== null) throw new TemplateError('template-cycle', use.site.template, use.site, `${use.site.label}: templates include or extend each other in a cycle: ${[name, ...cycle].join(' -> ')}`);
       }
       cache.set(name, { program, mtime });
       return program;
