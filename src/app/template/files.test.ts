@@ -60,6 +60,7 @@ test('{.name} takes Html only, naming the field', () => {
 test('formatters: :num and :cents built in, user ones by option; a formatter\'s result is escaped by the hole', () => {
   const t = template('{n:num} {n:cents} <b title="{n:shout}">{n:shout}</b>', { formatters: { shout: (v) => `<${String(v)}!>` } });
   assert.equal(flat(t({ n: 1234567.891 })), '1,234,567.891 1,234,567.89 <b title="&lt;1234567.891!&gt;">&lt;1234567.891!&gt;</b>');
+  assert.equal(flat(template('{a:num}|{b:num}|{c:num}|{d:num}|{e:num}|{f:cents}')({ a: 0.1 + 0.2, b: -1234, c: 10n ** 7n, d: 999, e: Number.NaN, f: -0.005 })), '0.30000000000000004|-1,234|10,000,000|999|NaN|-0.01');
   assert.throws(() => template('{n:num}')({ n: 'x' }), (e: unknown) => e instanceof TemplateError && e.code === 'bad-value' && /:num takes a number/.test(e.message));
 });
 
