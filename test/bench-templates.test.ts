@@ -11,7 +11,7 @@ const BENCH = fileURLToPath(new URL('../bench/templates.js', import.meta.url));
 
 test('bench/templates --quick times every engine, and warren emits no live attack in the XSS table', { timeout: 60_000 }, () => {
   quickRun(BENCH, 50_000, ({ stdout, report }) => {
-    for (const engine of ['warren html``', 'warren file template', 'Eta 4 \\(autoEscape\\)', 'Nunjucks 3 \\(autoescape\\)']) assert.match(stdout, new RegExp(`^  ${engine} +[\\d,]+ +[\\d,]+ +[\\d,]+  pages/s$`, 'm'));
+    for (const engine of ['warren html``', 'warren file template', 'Eta 4 \\(autoEscape\\)', 'Nunjucks 3 \\(autoescape\\)', 'warren html`` \\+ bytes', 'Eta 4 \\+ bytes']) assert.match(stdout, new RegExp(`^  ${engine} +[\\d,]+ +[\\d,]+ +[\\d,]+  pages/s$`, 'm'));
     const { rows, xss } = report as { rows: { name: string; runs: number[] }[]; xss: { case: string; verdicts: Record<string, string> }[] };
     assert.ok(rows.every((row) => row.runs.length === 3 && row.runs.every((r) => r > 0)));
     assert.ok(xss.length >= 9);
