@@ -21,3 +21,12 @@ export {
 } from './response.js';
 export { HttpError } from './errors.js';
 export { decodeSegment } from './path.js';
+// serve(), serial mode, localhost security, cookies, links (issue 14, the `serve` part).
+export { serve, urlOf, type ServeOptions, type Served } from './serve.js';
+export { serial } from './serial.js';
+export { asApp, failurePage, isDevelopment, type ErrorPageOptions } from './handle.js';
+export { hostAllowList, hostChecker, type HostCheckOptions } from './hosts.js';
+export { crossOriginProtection, originChecker, type OriginCheckOptions } from './origin.js';
+export { cookies, parseCookie, setCookie, type CookieOptions } from './cookies.js';
+export { appUrl, encodeSegment } from './url.js';
+export { browserCommand } from './browser.js';
