@@ -114,6 +114,7 @@ function refusal(value: string | undefined, bound: number | null | undefined, co
   return error(
     421,
     `${why}: it answers only to ${here}${configured ? ' and the names in its allowedHosts option' : ''}, so that other web sites cannot reach it through their own names (DNS rebinding). ` +
-      `To serve it under this name, add the name to the allowedHosts option: serve(handler, { allowedHosts: ['${suggestion}'] }).`,
+      (value === undefined ? 'A client must name the server it asks (HTTP/1.1 always does); to answer to other names, add them to' : 'To serve it under this name, add the name to') +
+      ` the allowedHosts option: serve(handler, { allowedHosts: ['${suggestion}'] }).`,
   );
 }
