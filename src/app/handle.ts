@@ -7,6 +7,7 @@ import type { App, AppResponse, Bodies, ServerRequest, Session } from '../index.
 import { HttpError } from './errors.js';
 import { describe, escapeHtml, trusted } from './html.js';
 import { HTML_TYPE, error, toResponse, type Handler } from './response.js';
+import { keepHook } from './wrap.js';
 
 /** How asApp() answers and reports a failure. */
 export interface ErrorPageOptions {
@@ -39,7 +40,7 @@ export function asApp(handler: Handler, options: ErrorPageOptions = {}): App {
     }
     return failurePage(failure, request, dev);
   };
-  return (session: Session, request: ServerRequest, bodies: Bodies) => {
+  return keepHook(handler, (session: Session, request: ServerRequest, bodies: Bodies) => {
     let result;
     try {
       result = handler(session, request, bodies);
@@ -48,7 +49,7 @@ export function asApp(handler: Handler, options: ErrorPageOptions = {}): App {
       return failed(failure, session, request);
     }
     return result.then(toResponse).catch((failure: unknown) => failed(failure, session, request));
-  };
+  });
 }
 
 /** The 500 page: in development the request and the stack, escaped; otherwise one sentence. */

@@ -5,9 +5,10 @@
 // that says which option allows it (webpack-dev-server's users turned its check off
 // because its message did not). Vite's fix for CVE-2025-24010 is the same check.
 
-import type { AppResponse, ServerRequest } from '../index.js';
+import type { App, AppResponse, ServerRequest } from '../index.js';
 import { describe } from './html.js';
 import { error, type Handler } from './response.js';
+import { keepHook } from './wrap.js';
 
 /** How the allow-list is given. */
 export interface HostCheckOptions {
@@ -38,10 +39,12 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
  * one of `allowedHosts`; any other gets a 421 page naming the Host it sent (escaped) and
  * the option to set. An App wrapped by it is still an App.
  */
+export function hostAllowList(app: App, options?: HostCheckOptions): App;
+export function hostAllowList<P extends Readonly<Record<string, string>>>(handler: Handler<P>, options?: HostCheckOptions): Handler<P>;
 export function hostAllowList<P extends Readonly<Record<string, string>>>(handler: Handler<P>, options: HostCheckOptions = {}): Handler<P> {
   const check = hostChecker(options);
   if (check === null) return handler;
-  return (session, request, bodies) => check(request) ?? handler(session, request, bodies);
+  return keepHook(handler, (session, request, bodies) => check(request) ?? handler(session, request, bodies));
 }
 
 /** The check alone: null when `request` may go on, else the 421 response. Null as a whole when the check is off. */

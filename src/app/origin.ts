@@ -4,9 +4,10 @@
 // `Origin` must match the Host; a request with neither field is not from a browser and
 // passes. Trusted origins are exempt. Refused requests get 403 with a sentence.
 
-import type { AppResponse, ServerRequest } from '../index.js';
+import type { App, AppResponse, ServerRequest } from '../index.js';
 import { describe } from './html.js';
 import { error, type Handler } from './response.js';
+import { keepHook } from './wrap.js';
 
 /** How the check is configured. */
 export interface OriginCheckOptions {
@@ -25,10 +26,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * but GET, HEAD and OPTIONS) that a browser says came from another origin. An App wrapped
  * by it is still an App.
  */
+export function crossOriginProtection(app: App, options?: OriginCheckOptions): App;
+export function crossOriginProtection<P extends Readonly<Record<string, string>>>(handler: Handler<P>, options?: OriginCheckOptions): Handler<P>;
 export function crossOriginProtection<P extends Readonly<Record<string, string>>>(handler: Handler<P>, options: OriginCheckOptions = {}): Handler<P> {
   const check = originChecker(options);
   if (check === null) return handler;
-  return (session, request, bodies) => check(request) ?? handler(session, request, bodies);
+  return keepHook(handler, (session, request, bodies) => check(request) ?? handler(session, request, bodies));
 }
 
 /** The check alone: null when `request` may go on, else the 403 response. Null as a whole when the check is off. */

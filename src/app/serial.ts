@@ -4,9 +4,10 @@
 // head has arrived (an idle pre-connection takes none), and given back when the handler's
 // response is returned: its body is written outside the slot, so a slow reader blocks no one.
 
-import type { Bodies, Session } from '../index.js';
+import type { App, Bodies, Session } from '../index.js';
 import type { AppRequest, Handler, HandlerResult } from './response.js';
 import { describe } from './html.js';
+import { keepHook } from './wrap.js';
 
 /**
  * `handler`, run one call at a time in arrival order: a call that arrives while another
@@ -16,6 +17,8 @@ import { describe } from './html.js';
  * that reads the request body holds the slot while the body arrives (bounded by the
  * server's bodyTimeout). Each serial() call makes its own queue: wrap once, share the result.
  */
+export function serial(app: App): App;
+export function serial<P extends Readonly<Record<string, string>>>(handler: Handler<P>): Handler<P>;
 export function serial<P extends Readonly<Record<string, string>>>(handler: Handler<P>): Handler<P> {
   if (typeof handler !== 'function') throw new TypeError(`serial() takes a handler (session, request, bodies) => response; got ${describe(handler)}`);
   let busy = false;
@@ -51,7 +54,7 @@ export function serial<P extends Readonly<Record<string, string>>>(handler: Hand
     return result;
   };
 
-  return (session, request, bodies) => {
+  const wrapped: Handler<P> = (session, request, bodies) => {
     if (!busy) return run(session, request, bodies);
     return new Promise<HandlerResult>((resolve, reject) => {
       waiting.push(() => {
@@ -65,6 +68,7 @@ export function serial<P extends Readonly<Record<string, string>>>(handler: Hand
       });
     });
   };
+  return keepHook(handler, wrapped);
 }
 
 const noop = (): void => {};

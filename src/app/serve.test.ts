@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ClientConnection, type HeadersInit } from '../index.js';
 import { withTimeout } from '../../bench/lib/timeout.js';
 import { HttpError } from './errors.js';
+import { raw } from './html.js';
 import type { Handler } from './response.js';
 import { serve, urlOf, type ServeOptions, type Served } from './serve.js';
 import { browserCommand } from './browser.js';
@@ -37,7 +38,7 @@ test('serve: 127.0.0.1 on a free port, the URL printed, a bare body answered 200
   console.log = (...args: unknown[]) => void printed.push(args.join(' '));
   let served: Served;
   try {
-    served = await serve(() => ['<p>', 'hello', '</p>']);
+    served = await serve(() => ['<p>', raw('hello'), [new Uint8Array([0x21])], '</p>']);
   } finally {
     console.log = log;
   }
@@ -49,7 +50,7 @@ test('serve: 127.0.0.1 on a free port, the URL printed, a bare body answered 200
     assert.deepEqual(printed, [`warren/app: serving ${served.url}`]);
     const conn = await withTimeout(new Client(served.address).connect(), WAIT, 'connect');
     const res = await fetchText(conn, 'GET', '/');
-    assert.deepEqual(res, { status: 200, type: 'text/html; charset=utf-8', text: '<p>hello</p>' });
+    assert.deepEqual(res, { status: 200, type: 'text/html; charset=utf-8', text: '<p>hello!</p>' });
     conn.close();
   } finally {
     await served.close();
@@ -321,6 +322,10 @@ test('serve: options are checked with a sentence; other ServerOptions pass throu
   await assert.rejects(serve(() => 'x', { port: 1, address: ['127.0.0.1', 2] }), /a port \(on 127\.0\.0\.1\) or an address, not both/);
   await assert.rejects(serve(() => 'x', { serial: 'yes' as unknown as boolean }), /option serial is true or false; got the string "yes"/);
   await assert.rejects(serve('nope' as unknown as Handler), /serve\(\) takes a handler/);
+  // A port already taken fails serve(), as listen() does.
+  const taken = await serve(() => 'x', { quiet: true });
+  await assert.rejects(serve(() => 'x', { quiet: true, port: (taken.address as readonly [string, number])[1] }), /EADDRINUSE|in use/);
+  await taken.close();
   const { served, conn, close } = await start(async (_s, r) => (await r.body!.text()).length.toString(), { maxBodyBytes: 10 });
   try {
     assert.equal(served.server.options.maxBodyBytes, 10);

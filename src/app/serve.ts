@@ -3,7 +3,7 @@
 // by default, optional serial mode, error pages, the URL printed and optionally opened.
 // Each piece is also a wrapper of its own (hostAllowList, crossOriginProtection, serial, asApp).
 
-import { Server, type Address, type App, type ServerOptions, type ServerRequest, type Session } from '../index.js';
+import { Server, type Address, type ServerOptions, type ServerRequest, type Session } from '../index.js';
 import { openBrowser } from './browser.js';
 import { asApp, isDevelopment } from './handle.js';
 import { hostChecker } from './hosts.js';
@@ -11,6 +11,7 @@ import { describe } from './html.js';
 import { originChecker } from './origin.js';
 import type { Handler } from './response.js';
 import { serial as serialize } from './serial.js';
+import { keepHook } from './wrap.js';
 
 /** Options of serve(): its own, and every ServerOption (maxBodyBytes, timeouts...) passed to the Server. */
 export interface ServeOptions extends ServerOptions {
@@ -83,10 +84,7 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
       ? inner
       : ((session: Session, request: ServerRequest, bodies: Parameters<typeof inner>[2]) => (hosts?.(request) ?? origins?.(request)) ?? inner(session, request, bodies));
 
-  // An App's connection hook (Degu's on_connect) survives the wrapping.
-  const onConnect = (handler as App).onConnect;
-  if (onConnect !== undefined) (app as App).onConnect = onConnect;
-  server = new Server(where, app, { ...(serverOptions as ServerOptions), onError: (error, session) => report(error, session) });
+  server = new Server(where, keepHook(handler, app), { ...(serverOptions as ServerOptions), onError: (error, session) => report(error, session) });
   await server.listen();
   const url = urlOf(server.address);
   if (!quiet) console.log(`warren/app: serving ${url}`);
