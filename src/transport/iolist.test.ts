@@ -143,6 +143,9 @@ test('iolist end to end: a Server answers with a nested iolist, warren\'s Client
     const c2 = await withTimeout(new Client(echo.address).connect(), 5000, 'connect');
     const posted = await withTimeout(c2.post('/', {}, ['a', ['β', big]]), 5000, 'POST');
     assert.deepEqual(Buffer.from(await posted.body!.bytes()), Buffer.concat([Buffer.from('aβ'), big]));
+    // Held for 100 Continue, then sent as the body after the head.
+    const held = await withTimeout(c2.post('/', { expect: '100-continue' }, [['x', big], 'y']), 5000, 'POST with Expect');
+    assert.deepEqual(Buffer.from(await held.body!.bytes()), Buffer.concat([Buffer.from('x'), big, Buffer.from('y')]));
     c2.close();
     await echo.close();
   } finally {
