@@ -124,6 +124,33 @@ test('serve: a rebinding Host gets 421 naming the option; loopback names on the 
   }
 });
 
+test('serve: an explicit address is answered under its own name; a wildcard one keeps the loopback names only', async () => {
+  // Linux answers on all of 127/8: 127.0.0.2 stands for an address that is not loopback's name.
+  if (process.platform === 'linux') {
+    const bound = await start(() => 'ok', { address: ['127.0.0.2', 0], allowedHosts: ['myapp.test'] });
+    const port = (bound.served.address as readonly [string, number])[1];
+    try {
+      assert.equal(bound.served.url, `http://127.0.0.2:${port}/`);
+      assert.equal((await fetchText(bound.conn, 'GET', '/')).status, 200, 'the Host the client sends, 127.0.0.2:port');
+      assert.equal((await fetchText(bound.conn, 'GET', '/', { host: 'myapp.test' })).status, 200);
+      assert.equal((await fetchText(bound.conn, 'GET', '/', { host: 'evil.example' })).status, 421);
+    } finally {
+      await bound.close();
+    }
+  } else {
+    console.log('# the 127.0.0.2 half is skipped: only Linux answers on all of 127/8');
+  }
+  const wild = await start(() => 'ok', { address: ['0.0.0.0', 0] });
+  const port = (wild.served.address as readonly [string, number])[1];
+  try {
+    assert.equal(wild.served.url, `http://127.0.0.1:${port}/`);
+    assert.equal((await fetchText(wild.conn, 'GET', '/', { host: `0.0.0.0:${port}` })).status, 421);
+    assert.equal((await fetchText(wild.conn, 'GET', '/', { host: `127.0.0.1:${port}` })).status, 200);
+  } finally {
+    await wild.close();
+  }
+});
+
 test('serve: an HTTP/1.0 request without Host gets 421', async () => {
   const served = await serve(() => 'ok', { quiet: true });
   const socket = connect((served.address as readonly [string, number])[1], '127.0.0.1');
@@ -342,4 +369,6 @@ test('open: the browser command for each platform (not launched here)', () => {
   assert.deepEqual(browserCommand('http://127.0.0.1:1/?a=1&b=2', 'win32'), { command: 'cmd', args: ['/c', 'start', '""', 'http://127.0.0.1:1/?a=1^&b=2'] });
   assert.equal(urlOf(['::1', 8080]), 'http://[::1]:8080/');
   assert.equal(urlOf(['localhost', 80]), 'http://localhost:80/');
+  assert.equal(urlOf(['0.0.0.0', 80]), 'http://127.0.0.1:80/');
+  assert.equal(urlOf(['::', 81]), 'http://[::1]:81/');
 });

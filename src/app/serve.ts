@@ -17,7 +17,7 @@ import { keepHook } from './wrap.js';
 export interface ServeOptions extends ServerOptions {
   /** TCP port on 127.0.0.1; 0 lets the kernel choose a free one. Default 0. */
   readonly port?: number;
-  /** Where to listen instead (a Unix socket path, ['::1', 8080], ['0.0.0.0', 8080]...): the only way to bind off loopback. */
+  /** Where to listen instead (a Unix socket path, ['::1', 8080], ['0.0.0.0', 8080]...): the only way to bind off loopback. Its host is answered as a name. */
   readonly address?: Address;
   /** Do not print `warren/app: serving <url>`. Default false. */
   readonly quiet?: boolean;
@@ -37,7 +37,7 @@ export interface ServeOptions extends ServerOptions {
 
 /** A running app. */
 export interface Served {
-  /** What to open in a browser: `http://127.0.0.1:<port>/`; for a Unix socket, `http+unix://<encoded path>/`. */
+  /** What to open in a browser: `http://127.0.0.1:<port>/` (also for 0.0.0.0); for a Unix socket, `http+unix://<encoded path>/`. */
   readonly url: string;
   /** Where the server listens, with the port the kernel chose. */
   readonly address: Address;
@@ -75,7 +75,7 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
     const bound = server?.address;
     return bound === undefined || typeof bound === 'string' ? null : bound[1];
   };
-  const hosts = hostChecker({ allowedHosts, port: boundPort });
+  const hosts = hostChecker({ allowedHosts: withBoundName(allowedHosts, where), port: boundPort });
   const origins = originChecker({ trustedOrigins });
   // The checks come before the serial queue: a refused request takes no slot.
   const inner = asApp(serial ? serialize(handler) : handler, { dev, onError: report });
@@ -93,9 +93,24 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
   return Object.freeze({ url, address: running.address, server: running, close: () => running.close() });
 }
 
-/** The URL a browser opens for `address`. */
+/** Wildcard addresses, and the loopback address a browser on this machine reaches them by. */
+const WILDCARD: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
+
+/**
+ * The allow-list with the name of an explicit address added (['192.168.1.5', 8080],
+ * ['myhost.lan', 8080]): the program chose it, and a Host that is the address itself is
+ * no rebinding. Wildcards and loopback addresses add nothing.
+ */
+function withBoundName(allowedHosts: readonly string[] | 'any' | undefined, where: Address): readonly string[] | 'any' | undefined {
+  if (typeof where === 'string' || where.length !== 2 || !(allowedHosts === undefined || Array.isArray(allowedHosts))) return allowedHosts;
+  const host = where[0].toLowerCase();
+  if (host in WILDCARD || host === '127.0.0.1' || host === '::1' || host === 'localhost') return allowedHosts;
+  return [...(allowedHosts ?? []), host.includes(':') ? `[${host}]` : host];
+}
+
+/** The URL a browser opens for `address` (a wildcard address is reached through loopback). */
 export function urlOf(address: Address): string {
   if (typeof address === 'string') return `http+unix://${encodeURIComponent(address)}/`;
-  const host = address[0];
+  const host = WILDCARD[address[0]] ?? address[0];
   return `http://${host.includes(':') ? `[${host}]` : host}:${address[1]}/`;
 }
