@@ -3,7 +3,7 @@
 // by default, optional serial mode, error pages, the URL printed and optionally opened.
 // Each piece is also a wrapper of its own (hostAllowList, crossOriginProtection, serial, asApp).
 
-import { Server, type Address, type ServerOptions, type ServerRequest, type Session } from '../index.js';
+import { Server, type Address, type Bodies, type ServerOptions, type ServerRequest, type Session } from '../index.js';
 import { openBrowser } from './browser.js';
 import { asApp, isDevelopment } from './handle.js';
 import { hostChecker } from './hosts.js';
@@ -82,7 +82,7 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
   const app =
     hosts === null && origins === null
       ? inner
-      : ((session: Session, request: ServerRequest, bodies: Parameters<typeof inner>[2]) => (hosts?.(request) ?? origins?.(request)) ?? inner(session, request, bodies));
+      : ((session: Session, request: ServerRequest, bodies: Bodies) => (hosts?.(request) ?? origins?.(request)) ?? inner(session, request, bodies));
 
   server = new Server(where, keepHook(handler, app), { ...(serverOptions as ServerOptions), onError: (error, session) => report(error, session) });
   await server.listen();
@@ -94,7 +94,7 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
 }
 
 /** Wildcard addresses, and the loopback address a browser on this machine reaches them by. */
-const WILDCARD: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
+const WILDCARD: ReadonlyMap<string, string> = new Map([['0.0.0.0', '127.0.0.1'], ['::', '::1']]);
 
 /**
  * The allow-list with the name of an explicit address added (['192.168.1.5', 8080],
@@ -104,13 +104,13 @@ const WILDCARD: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::
 function withBoundName(allowedHosts: readonly string[] | 'any' | undefined, where: Address): readonly string[] | 'any' | undefined {
   if (typeof where === 'string' || where.length !== 2 || !(allowedHosts === undefined || Array.isArray(allowedHosts))) return allowedHosts;
   const host = where[0].toLowerCase();
-  if (host in WILDCARD || host === '127.0.0.1' || host === '::1' || host === 'localhost') return allowedHosts;
+  if (WILDCARD.has(host) || host === '127.0.0.1' || host === '::1' || host === 'localhost') return allowedHosts;
   return [...(allowedHosts ?? []), host.includes(':') ? `[${host}]` : host];
 }
 
 /** The URL a browser opens for `address` (a wildcard address is reached through loopback). */
 export function urlOf(address: Address): string {
   if (typeof address === 'string') return `http+unix://${encodeURIComponent(address)}/`;
-  const host = WILDCARD[address[0]] ?? address[0];
+  const host = WILDCARD.get(address[0]) ?? address[0];
   return `http://${host.includes(':') ? `[${host}]` : host}:${address[1]}/`;
 }
