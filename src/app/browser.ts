@@ -12,9 +12,9 @@ export function browserCommand(url: string, platform: NodeJS.Platform = process.
   return { command: 'xdg-open', args: [url] };
 }
 
-/** Starts the browser on `url`; `report` gets the error when it cannot be started. */
-export function openBrowser(url: string, report: (error: unknown) => void): void {
-  const { command, args } = browserCommand(url);
+/** Starts the browser on `url` (with `how`, browserCommand()'s by default); `report` gets the error when it cannot be started. */
+export function openBrowser(url: string, report: (error: unknown) => void, how: { command: string; args: string[] } = browserCommand(url)): void {
+  const { command, args } = how;
   try {
     const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
     child.on('error', (error) => report(new Error(`warren/app: could not start the browser with ${command} (${error.message}); open ${url} yourself`, { cause: error })));

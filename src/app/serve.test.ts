@@ -15,7 +15,7 @@ import { HttpError } from './errors.js';
 import { raw } from './html.js';
 import type { Handler } from './response.js';
 import { serve, urlOf, type ServeOptions, type Served } from './serve.js';
-import { browserCommand } from './browser.js';
+import { browserCommand, openBrowser } from './browser.js';
 
 const WAIT = 10_000;
 
@@ -371,4 +371,13 @@ test('open: the browser command for each platform (not launched here)', () => {
   assert.equal(urlOf(['localhost', 80]), 'http://localhost:80/');
   assert.equal(urlOf(['0.0.0.0', 80]), 'http://127.0.0.1:80/');
   assert.equal(urlOf(['::', 81]), 'http://[::1]:81/');
+});
+
+test('open: a browser that cannot be started is reported, not thrown', async () => {
+  const reported = await withTimeout(
+    new Promise<unknown>((resolve) => openBrowser('http://127.0.0.1:1/', resolve, { command: '/nonexistent/warren-no-browser', args: [] })),
+    WAIT,
+    'the report',
+  );
+  assert.match(String(reported), /could not start the browser with \/nonexistent\/warren-no-browser \(.*ENOENT.*\); open http:\/\/127\.0\.0\.1:1\/ yourself/);
 });
