@@ -127,3 +127,17 @@ test('crossOriginProtection wraps any handler or App', async () => {
   assert.equal(await wrapped(session, post([['Sec-Fetch-Site', 'same-origin']]), bodies), 'ok');
   assert.equal(((await wrapped(session, post([['Sec-Fetch-Site', 'cross-site']]), bodies)) as AppResponse).status, 403);
 });
+
+test('checks: no Host, Origin or Sec-Fetch-Site value throws; a refusal is always 421 or 403', () => {
+  const hosts = hostChecker({ port: 8080, allowedHosts: ['myapp.test', '.apps.test'] })!;
+  const origins = originChecker({ trustedOrigins: ['https://trusted.example'] })!;
+  const value = fc.string({ unit: fc.constantFrom(...'aZ09.:[]/-_@?#% \tlocalhost'.split('')), maxLength: 30 });
+  fc.assert(
+    fc.property(value, value, value, fc.constantFrom('GET', 'POST', 'PUT', 'X'), (host, origin, site, method) => {
+      void originHost(origin);
+      const r = request(method, [['Host', host], ['Origin', origin], ['Sec-Fetch-Site', site]]);
+      assert.ok([undefined, 421].includes(hosts(r)?.status));
+      assert.ok([undefined, 403].includes(origins(r)?.status));
+    }),
+  );
+});
