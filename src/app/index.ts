@@ -39,3 +39,12 @@ export type { Template, TemplateData } from './template/compile.js';
 export { FORMATTERS, type Formatter } from './template/formatters.js';
 export { TemplateError, type TemplateErrorCode, type TemplateLocation } from './template/errors.js';
 export { isSafeUrl, REFUSED_URL } from './template/url.js';
+// serve(), serial mode, localhost security, cookies, links (issue 14, the `serve` part).
+export { serve, urlOf, type ServeOptions, type Served } from './serve.js';
+export { serial } from './serial.js';
+export { asApp, failurePage, isDevelopment, type ErrorPageOptions } from './handle.js';
+export { hostAllowList, hostChecker, type HostCheckOptions } from './hosts.js';
+export { crossOriginProtection, originChecker, type OriginCheckOptions } from './origin.js';
+export { cookies, parseCookie, setCookie, type CookieOptions } from './cookies.js';
+export { appUrl, encodeSegment } from './url.js';
+export { browserCommand } from './browser.js';
