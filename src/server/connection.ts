@@ -20,8 +20,10 @@ import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
 import { corkForTick, drained, prepare, bodyWithHead, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
-import type { App, AppResponse } from './app.js';
+import type { App } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
+import { checkResponse } from './check-response.js';
+import { hasDate, type HttpDate } from './date.js';
 import { ServerRequest } from './request.js';
 import type { Session } from './session.js';
 
@@ -31,6 +33,8 @@ export interface ServerContext {
   readonly options: ResolvedServerOptions;
   readonly onError: (error: unknown, session: Session) => void;
   readonly deadlines: Deadlines;
+  /** The Date field's value, refreshed by the deadline tick. A Server always gives one; without (a bench's bare context), responses carry no Date. */
+  readonly date?: HttpDate;
   closed(conn: ServerConnection): void;
 }
 
@@ -69,7 +73,12 @@ export class ServerConnection implements Timed, Sink {
     this.#loop();
   }
 
-  /** Server.close(): finish the exchange in flight, then close; close at once when idle. */
+  /** @internal Server.closeAllConnections(), or close()'s timeout: ends the connection now, whatever it is doing. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  /** @internal Server.close(): finish the exchange in flight, then close; close at once when idle. */
   shutdown(): void {
     this.#closeAfter = true;
     if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
@@ -188,14 +197,12 @@ export class ServerConnection implements Timed, Sink {
     }
   }
 
-  #respond(response: AppResponse): void {
+  #respond(response: unknown): void {
     if (this.#phase !== 'app') return;
     let head;
     let plan;
     try {
-      if (response === null || typeof response !== 'object') {
-        throw new WarrenError('invalid-response', `the app returned ${String(response)}; it returns { status, reason?, headers?, body? }`);
-      }
+      checkResponse(response);
       const source = this.#source!;
       const status = response.status;
       if (opensTunnel(source.method, status)) {
@@ -206,6 +213,8 @@ export class ServerConnection implements Timed, Sink {
       plan = prepared.plan;
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
       if (this.#conn.expectingContinue) this.#closeAfter = true;
+      const date = this.#ctx.date;
+      if (date !== undefined && !hasDate(prepared.fields)) prepared.fields.push(['Date', date.value]);
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
       head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: bodyWithHead(plan) });
     } catch (error) {
@@ -265,11 +274,12 @@ export class ServerConnection implements Timed, Sink {
     const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
     try {
       const body = Buffer.from(text);
+      const date = this.#ctx.date;
       this.write(
         this.#conn.send({
           type: 'response',
           status,
-          fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ['Connection', 'close']],
+          fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ...(date === undefined ? [] : [['Date', date.value] as const]), ['Connection', 'close']],
           body,
         }),
       );
