@@ -44,12 +44,15 @@ type Phase = 'head' | 'app' | 'respond' | 'done';
 const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
 
+/** @internal One accepted connection, driven by its Server. */
 export class ServerConnection implements Timed, Sink {
   readonly #ctx: ServerContext;
   readonly #socket: Socket;
   readonly #conn: Connection;
+  /** @internal The session the app sees for this connection. */
   readonly session: Session;
   #phase: Phase = 'head';
+  /** @internal See Timed: the sweep that expires this connection's current wait. */
   deadline = Infinity;
   #deadlineKind: 'idle' | 'head' | 'body' | 'linger' | null = null;
   /** The body of the request being answered, while its exchange lasts. */
@@ -84,6 +87,7 @@ export class ServerConnection implements Timed, Sink {
     if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
   }
 
+  /** @internal The deadline tick's call when a timeout has passed. */
   expire(): void {
     const kind = this.#deadlineKind;
     this.#disarm();
@@ -297,13 +301,14 @@ export class ServerConnection implements Timed, Sink {
     this.#arm('linger', LINGER_MS);
   }
 
-  // Sink: the response goes out through here.
+  /** @internal Sink: the response goes out through here. */
   write(chunks: Uint8Array[]): boolean {
     // More requests are already here (pipelined): their responses leave together.
     if (this.#conn.bufferedBytes > 0) corkForTick(this.#socket);
     return writeChunks(this.#socket, chunks, 'response');
   }
 
+  /** @internal Sink: waits until the socket takes writes again, bounded by the body timeout. */
   async drain(): Promise<void> {
     const wait = drained(this.#socket, 'response');
     if (wait === null) return;
@@ -393,11 +398,13 @@ class ExchangeSource implements BodySource {
     this.version = version;
   }
 
+  /** @internal */
   next(): Piece | Promise<Piece> {
     if (!this.#live) throw new WarrenError('misuse', 'a request body was read after its response was sent: read it before responding');
     return this.#owner.nextPiece();
   }
 
+  /** @internal */
   expire(): void {
     this.#live = false;
   }

@@ -230,3 +230,11 @@ test('an async onConnect that never settles drops the connection after the head 
   await withTimeout(server.close({ timeout: 0 }), 5000, 'server.close() with an onConnect pending');
   await waiting.closed();
 });
+
+test('a misspelt option is refused with a list of the options that names onError and tls', () => {
+  const app: App = () => ({ status: 200 });
+  assert.throws(
+    () => new Server(join(dir, 'never.sock'), app, { onErorr: () => {} } as ServerOptions),
+    (error: Error) => error instanceof TypeError && /unknown Server option "onErorr"; the options are .*\bonError\b/.test(error.message) && /\btls\b/.test(error.message),
+  );
+});
