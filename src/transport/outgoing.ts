@@ -157,7 +157,7 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
   if (headers === undefined || headers === null) return [];
   if (headers instanceof Fields) return headers.raw();
   if (Array.isArray(headers)) return (headers as readonly FieldLine[]).slice();
-  if (typeof headers !== 'object' || !isPlainObject(headers)) {
+  if (typeof headers !== 'object' || (!isPlainObject(headers) && typeof (headers as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function')) {
     // A Headers or a Map has no own enumerable names: read as a record, it would send none.
     const hint = typeof headers === 'object' ? ` ([...headers] makes pairs of a ${(headers as object).constructor?.name ?? 'Map'})` : '';
     throw new WarrenError('misuse', `headers are a record of name to value, [name, value] pairs or Fields; got ${describe(headers)}${hint}`);
