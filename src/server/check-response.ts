@@ -25,8 +25,8 @@ export function checkResponse(response: unknown): asserts response is AppRespons
   }
   const status = (response as { status?: unknown }).status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
-    const hint = typeof status === 'string' && /^[0-9]+$/.test(status) ? ` (a number, ${status}, not a string)` : '';
-    throw new WarrenError('invalid-response', `the app returned the status ${describe(status)}: a status is a number from 200 to 599${hint}`);
+    const hint = typeof status === 'string' && /^[0-9]+$/.test(status) ? ` (${status}, not ${JSON.stringify(status)})` : '';
+    throw new WarrenError('invalid-response', `the app returned a response whose status is ${describe(status)}: a status is a number from 200 to 599${hint}`);
   }
 }
 
