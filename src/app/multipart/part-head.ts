@@ -81,13 +81,14 @@ function parseLine(bytes: number[]): PartHeader {
   } catch {
     throw malformed('bad-part-header', 'a part header is not UTF-8');
   }
+  if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) throw malformed('bad-part-header', 'a part header line starts with whitespace (obs-fold): send each header on one line');
   const colon = line.indexOf(':');
   if (colon === -1) throw malformed('header-without-colon', `the part header ${JSON.stringify(line.slice(0, 80))} has no ':' (a header line is name: value)`);
   const name = line.slice(0, colon);
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c >= 128 || TCHAR[c] !== 1) {
-      throw malformed('bad-part-header', i === 0 && (c === 0x20 || c === 0x09) ? 'a part header line starts with whitespace (obs-fold): send each header on one line' : `the part header name ${JSON.stringify(name.slice(0, 80))} is not a token`);
+      throw malformed('bad-part-header', `the part header name ${JSON.stringify(name.slice(0, 80))} is not a token`);
     }
   }
   if (name.length === 0) throw malformed('bad-part-header', 'a part header has an empty name');

@@ -26,7 +26,7 @@ export class DelimiterSearch {
   #heldLength = 0;
   /** Where a match found by the last scan ends, when data before it was handed out first. */
   #pendingEnd = -1;
-  /** Bytes read so far, by indexOf or by comparison: for the linearity tests. */
+  /** Byte reads so far, by indexOf and by comparison (a byte may be read once by each): for the linearity tests. */
   steps = 0;
 
   /** `needle` is the whole delimiter, CR LF "--" boundary; `held` is a prefix of it taken as already seen. */
@@ -60,7 +60,7 @@ export class DelimiterSearch {
         i++;
         k++;
       }
-      this.steps += i - from + 1;
+      this.steps += i - from + (i < len && k < m ? 1 : 0);
       if (k === m) {
         this.#heldLength = 0;
         return { type: 'delimiter', next: i };
@@ -90,7 +90,7 @@ export class DelimiterSearch {
         i++;
         k++;
       }
-      this.steps += i - c;
+      this.steps += i - c - 1 + (i < len && k < m ? 1 : 0);
       if (k === m) {
         if (c === from) return { type: 'delimiter', next: i };
         this.#pendingEnd = i;
