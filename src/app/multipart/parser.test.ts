@@ -290,9 +290,11 @@ test('random bodies never throw anything but a 400 or 413 HttpError (fast-check)
   );
 });
 
-test('the delimiter search is linear: near-delimiters cost at most 2 steps a byte, in any pieces', () => {
+test('the delimiter search is linear: near-delimiters cost at most 3 reads a byte, in any pieces', () => {
   const boundary = `----WebKitFormBoundary${'Z'.repeat(40)}`;
-  const near = [`\r\n--${boundary.slice(0, -1)}`, '\r'.repeat(64), `\r\n--${boundary.slice(0, 20)}\r\n--`, `\r\n-\r\n--\r`];
+  // Near-delimiters of every length, CRs alone, and the boundary's last byte everywhere (each alignment read twice).
+  const near = [`\r\n--${boundary.slice(0, -1)}`, '\r'.repeat(64), `\r\n--${boundary.slice(0, 20)}\r\n--`, `\r\n-\r\n--\r`, 'Z', `\r\n--${boundary.slice(0, 30)}ZZZZZZZZZZ`];
+  let worst = 0;
   for (const unit of near) {
     for (const size of [64 * 1024, 256 * 1024]) {
       const data = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
@@ -308,8 +310,10 @@ test('the delimiter search is linear: near-delimiters cost at most 2 steps a byt
         assert.deepEqual(parser.next(), { type: 'done' });
         assert.equal(got, size, `${JSON.stringify(unit.slice(0, 12))} in pieces of ${piece}`);
         const perByte = parser.searchSteps / body.length;
-        assert.ok(perByte <= 2, `${parser.searchSteps} steps for ${body.length} bytes (${perByte.toFixed(2)} a byte) with ${JSON.stringify(unit.slice(0, 12))} in pieces of ${piece}`);
+        worst = Math.max(worst, perByte);
+        assert.ok(perByte <= 3, `${parser.searchSteps} steps for ${body.length} bytes (${perByte.toFixed(2)} a byte) with ${JSON.stringify(unit.slice(0, 12))} in pieces of ${piece}`);
       }
     }
   }
+  console.log(`# the most reads a byte: ${worst.toFixed(2)}`);
 });

@@ -1,10 +1,12 @@
 // The delimiter search of a multipart body (RFC 2046 §5.1.1): finds CRLF "--" boundary in a
 // stream of chunks, holding back at most the delimiter's length at a chunk's end.
-// It is linear by construction, not only on average: CR is not a bchar, so the delimiter
-// holds its only CR at offset 0. A match tried from one CR fails before the next CR in
-// the input, so no byte is read by two attempts: at most 2 reads a byte, however many
-// near-delimiters an adversary sends (Horspool, as in streamsearch, is O(n*m) at worst).
-// Candidates are found with the engine's native indexOf. Pure.
+// Horspool's skip loop, as streamsearch, finds candidates; a candidate is checked from its
+// CR. That makes it linear at worst, not only on average: CR is not a bchar, so the
+// delimiter holds its only CR at offset 0, and a check begun at one CR fails before the
+// next CR in the input. No byte is read past its CR by two checks; with the two reads of
+// each alignment that is at most 3 reads a byte, however many near-delimiters an
+// adversary sends (plain Horspool, comparing from the end, is O(n*m) at worst).
+// Pure.
 
 /** What scan() found. `next` is where to scan on from, in the same chunk. */
 export type ScanResult =
@@ -21,6 +23,8 @@ const NEED_DATA: ScanResult = Object.freeze({ type: 'need-data' });
 /** A streaming search for one delimiter. */
 export class DelimiterSearch {
   readonly #needle: Uint8Array;
+  /** Horspool's shift for each byte under the needle's last position. */
+  readonly #skip = new Uint8Array(256);
   /** A prefix of the needle seen at the end of the last chunk. */
   readonly #held: Uint8Array;
   #heldLength = 0;
@@ -33,6 +37,9 @@ export class DelimiterSearch {
   constructor(needle: Uint8Array, held = 0) {
     if (needle[0] !== CR || needle.indexOf(CR, 1) !== -1) throw new TypeError('the delimiter starts with its only CR');
     this.#needle = needle;
+    // Shifts fit a byte: a needle is at most 74 bytes (CR LF "--" and 70 bchars).
+    this.#skip.fill(needle.length);
+    for (let i = 0; i < needle.length - 1; i++) this.#skip[needle[i]!] = needle.length - 1 - i;
     this.#held = new Uint8Array(needle.length);
     this.#held.set(needle.subarray(0, held));
     this.#heldLength = held;
@@ -76,7 +83,27 @@ export class DelimiterSearch {
       this.#heldLength = 0;
       return { type: 'data', bytes: this.#held.slice(0, k), borrowed: false, next: i };
     }
-    let p = from;
+    // Horspool over whole alignments: the byte under the needle's last position picks the shift.
+    const skip = this.#skip;
+    const last = needle[m - 1]!;
+    let s = from;
+    while (s + m <= len) {
+      const t = chunk[s + m - 1]!;
+      this.steps += t === last ? 2 : 1;
+      if (t === last && chunk[s] === CR) {
+        let k = 1;
+        while (k < m - 1 && chunk[s + k] === needle[k]) k++;
+        this.steps += k - 1 + (k < m - 1 ? 1 : 0);
+        if (k === m - 1) {
+          if (s === from) return { type: 'delimiter', next: s + m };
+          this.#pendingEnd = s + m;
+          return { type: 'data', bytes: chunk.subarray(from, s), borrowed: true, next: s };
+        }
+      }
+      s += skip[t]!;
+    }
+    // The last m - 1 bytes or fewer: a delimiter may start in them and end in the next chunk.
+    let p = s;
     for (;;) {
       const c = p < len ? chunk.indexOf(CR, p) : -1;
       if (c === -1) {
@@ -86,16 +113,11 @@ export class DelimiterSearch {
       this.steps += c - p + 1;
       let k = 1;
       let i = c + 1;
-      while (k < m && i < len && chunk[i] === needle[k]) {
+      while (i < len && chunk[i] === needle[k]) {
         i++;
         k++;
       }
-      this.steps += i - c - 1 + (i < len && k < m ? 1 : 0);
-      if (k === m) {
-        if (c === from) return { type: 'delimiter', next: i };
-        this.#pendingEnd = i;
-        return { type: 'data', bytes: chunk.subarray(from, c), borrowed: true, next: c };
-      }
+      this.steps += i - c - 1 + (i < len ? 1 : 0);
       if (i === len) {
         this.#held.set(chunk.subarray(c, len));
         this.#heldLength = k;
