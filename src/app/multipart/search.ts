@@ -1,12 +1,9 @@
-// The delimiter search of a multipart body (RFC 2046 §5.1.1): finds CRLF "--" boundary in a
-// stream of chunks, holding back at most the delimiter's length at a chunk's end.
-// Horspool's skip loop, as streamsearch, finds candidates; a candidate is checked from its
-// CR. That makes it linear at worst, not only on average: CR is not a bchar, so the
-// delimiter holds its only CR at offset 0, and a check begun at one CR fails before the
-// next CR in the input. No byte is read past its CR by two checks; with the two reads of
-// each alignment that is at most 3 reads a byte, however many near-delimiters an
-// adversary sends (plain Horspool, comparing from the end, is O(n*m) at worst).
-// Pure.
+// The delimiter search of a multipart body (RFC 2046 §5.1.1): CR LF "--" boundary in a stream
+// of chunks, holding back at most the delimiter's length at a chunk's end. Horspool's skip
+// loop (as streamsearch) finds candidates; each is checked from its CR. CR is not a bchar, so
+// the delimiter's only CR is its first byte and a check fails before the input's next CR: no
+// byte is read past its CR by two checks, at most 3 reads a byte at worst (plain Horspool,
+// comparing from the end, is O(n*m) on near-delimiters). Pure.
 
 /** What scan() found. `next` is where to scan on from, in the same chunk. */
 export type ScanResult =
