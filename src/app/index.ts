@@ -36,7 +36,7 @@ export {
   type FormLimits,
 } from './form/limits.js';
 export { parseUrlencoded, query, QUERY_LIMITS, type UrlencodedLimits } from './form/urlencoded.js';
-export { form, READ_PIECE_BYTES, type FormBody, type FormOptions, type FormRequest, type FilePart, type FileSink } from './form/read.js';
+export { form, READ_PIECE_BYTES, type FormBody, type FormOptions, type FormRequest, type FilePart, type FileSink, type FileTarget } from './form/read.js';
 export { MultipartParser, type MultipartEvent, type MultipartLimits } from './multipart/parser.js';
 export { boundaryOf, parseDisposition, type Disposition } from './multipart/params.js';
 export type { PartHeader } from './multipart/part-head.js';

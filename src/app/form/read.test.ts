@@ -148,6 +148,17 @@ test('failures leave nothing on disk: malformed (400), over a limit (413), unclo
   }
 });
 
+test('onFile may be a function of the bytes; a wrong return is a misuse with a sentence; form() reads a body once', async () => {
+  let got = '';
+  const f = await form(request(MP, [multipart(part('name="a"; filename="x.txt"', 'abc'))]), { onFile: () => async (b) => void (got += Buffer.from(b).toString()) });
+  assert.equal(got, 'abc');
+  assert.equal(f.files.get('a')?.size, 3);
+  await assert.rejects(form(request(MP, [multipart(part('name="a"; filename="x.txt"', 'abc'))]), { onFile: () => 42 as never }), /onFile\(part\) returns a FileSink .*; got the number 42/);
+  const req = request('application/x-www-form-urlencoded', ['a=1']);
+  await form(req);
+  await assert.rejects(form(req), /this one was already read: call form\(\) once/);
+});
+
 test('onFile takes files instead of temp files: a FileSink or a WritableStream', async () => {
   const got: string[] = [];
   const stream = new WritableStream<Uint8Array>({ write: (b) => void got.push(Buffer.from(b).toString()) });

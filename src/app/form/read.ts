@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Body, ChunkedBody, ServerRequest } from '../../index.js';
 import { HttpError } from '../errors.js';
+import { describe } from '../html.js';
 import { resolveLimits, type FormLimits } from './limits.js';
 import { FormFiles, FormValues, type UploadedFile } from './values.js';
 import { parseUrlencoded } from './urlencoded.js';
@@ -39,12 +40,15 @@ export interface FileSink {
   abort?(reason: unknown): void | Promise<void>;
 }
 
+/** What onFile may give: a FileSink, a WritableStream of bytes, or a function called with each piece (and awaited). */
+export type FileTarget = FileSink | WritableStream<Uint8Array> | ((bytes: Uint8Array) => void | Promise<void>);
+
 /** How form() reads: the limits, and where files go. */
 export interface FormOptions extends Partial<FormLimits> {
   /** Where temp files are made (default os.tmpdir()). */
   readonly tmpDir?: string;
   /** Takes each file instead of a temp file: a FileSink or a WritableStream of bytes. The bytes are a view: copy them to keep them past write(). */
-  readonly onFile?: (part: FilePart) => FileSink | WritableStream<Uint8Array> | Promise<FileSink | WritableStream<Uint8Array>>;
+  readonly onFile?: (part: FilePart) => FileTarget | Promise<FileTarget>;
 }
 
 /** What form() read. Files on disk stay until cleanup(): call it when the handler is done (in a finally). */
@@ -68,6 +72,7 @@ export async function form(request: FormRequest, options: FormOptions = {}): Pro
   const limits = resolveLimits(options);
   const contentType: string | undefined = request.headers['content-type'];
   const body = request.body;
+  if (body !== null && body.done) throw new TypeError('form(request) reads the request body, and this one was already read: call form() once and keep its result');
   const media = contentType === undefined ? null : parseMediaType(contentType);
   const type = media?.type;
   if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
@@ -180,8 +185,11 @@ async function readMultipart(body: Body | ChunkedBody | null, boundary: string, 
 
 async function startFile(writing: Writing, options: FormOptions, paths: string[]): Promise<void> {
   if (options.onFile !== undefined) {
-    const sink = await options.onFile(writing.part);
-    writing.sink = isWritableStream(sink) ? streamSink(sink) : sink;
+    const target = await options.onFile(writing.part);
+    if (typeof target === 'function') writing.sink = { write: target };
+    else if (isWritableStream(target)) writing.sink = streamSink(target);
+    else if (typeof (target as FileSink | null)?.write === 'function') writing.sink = target;
+    else throw new TypeError(`onFile(part) returns a FileSink ({ write, close?, abort? }), a WritableStream or a function of the bytes; got ${describe(target)}`);
     return;
   }
   const path = join(options.tmpDir ?? tmpdir(), `warren-form-${randomUUID()}`);
