@@ -317,3 +317,22 @@ test('the delimiter search is linear: near-delimiters cost at most 3 reads a byt
   }
   console.log(`# the most reads a byte: ${worst.toFixed(2)}`);
 });
+
+test("part-start carries every header line, names lowercase, values without surrounding SP/HTAB; padding counts toward maxHeaderBytes", () => {
+  const parser = new MultipartParser('b', DEFAULT_FORM_LIMITS);
+  parser.receive(bytes('--b\r\nContent-Disposition:\tform-data; name=a \r\nX-Extra:  one two\t\r\n\r\nv\r\n--b--'));
+  parser.end();
+  assert.deepEqual(parser.next(), {
+    type: 'part-start',
+    name: 'a',
+    filename: null,
+    contentType: 'text/plain',
+    headers: [
+      ['content-disposition', 'form-data; name=a'],
+      ['x-extra', 'one two'],
+    ],
+  });
+  const padded = `--b${' '.repeat(40)}\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--`;
+  assert.deepEqual(run([bytes(padded)], 'b', { maxHeaderBytes: 60 }), { status: 413, code: 'part-header-too-large' });
+  assert.ok('parts' in run([bytes(padded)], 'b', { maxHeaderBytes: 100 }));
+});

@@ -171,7 +171,10 @@ export class MultipartParser {
       switch (this.#after) {
         case 'start':
           if (b === DASH) this.#after = 'dash';
-          else if (b === 0x20 || b === 0x09) this.#after = 'padding';
+          else if (b === 0x20 || b === 0x09) {
+            this.#head!.count(1);
+            this.#after = 'padding';
+          }
           else if (b === CR) this.#after = 'cr';
           else throw this.#badDelimiter(b);
           break;
