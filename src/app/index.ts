@@ -21,3 +21,6 @@ export {
 } from './response.js';
 export { HttpError } from './errors.js';
 export { decodeSegment } from './path.js';
+// Static files (staticFiles) and the SQLite guard (transaction, guardTransactions).
+export { staticFiles, DEFAULT_CACHE_CONTROL, READ_CHUNK_BYTES, type StaticOptions } from './static/serve.js';
+export { MIME_TYPES, UNKNOWN_TYPE, typeFor } from './static/mime.js';
