@@ -10,7 +10,7 @@ import { encodeName, refusal, resolvePath } from './resolve.js';
 import { decodeSegment } from '../path.js';
 
 test('plain names resolve, decoded once; a last empty segment is a directory', () => {
-  assert.deepEqual(resolvePath([]), { ok: true, names: [], directory: false });
+  assert.deepEqual(resolvePath([]), { ok: true, names: [], directory: true });
   assert.deepEqual(resolvePath(['']), { ok: true, names: [], directory: true });
   assert.deepEqual(resolvePath(['css', 'app.css']), { ok: true, names: ['css', 'app.css'], directory: false });
   assert.deepEqual(resolvePath(['sub', '']), { ok: true, names: ['sub'], directory: true });

@@ -37,10 +37,12 @@ export type Resolution = Resolved | Refused;
  * the last (`//`), `.` and `..` (plain or encoded: `%2e%2e`, `.%2E`), a name starting with
  * `.` (dotfiles: .git, .env), and a decoded name holding `/` or `\` (`%2f`, `%5c`), NUL
  * or another control character (`%00`, `%0a`). A malformed `%` escape or bytes that are
- * not UTF-8 are a 400. A last empty segment means the path ended in `/`.
+ * not UTF-8 are a 400. A last empty segment, or none at all, means the path ended in `/`.
  */
 export function resolvePath(segments: readonly string[]): Resolution {
   const names: string[] = [];
+  // No segment at all is the path `/` (a handler mounted at /x, seeing `/x` itself, redirects before asking).
+  if (segments.length === 0) return { ok: true, names, directory: true };
   const last = segments.length - 1;
   for (let i = 0; i <= last; i++) {
     const segment = segments[i]!;
