@@ -24,3 +24,15 @@ export { decodeSegment } from './path.js';
 // Static files (staticFiles) and the SQLite guard (transaction, guardTransactions).
 export { staticFiles, DEFAULT_CACHE_CONTROL, READ_CHUNK_BYTES, type StaticOptions } from './static/serve.js';
 export { MIME_TYPES, UNKNOWN_TYPE, typeFor } from './static/mime.js';
+export {
+  transaction,
+  guardTransactions,
+  openDatabase,
+  isTransactionOpen,
+  LEFT_OPEN_MESSAGE,
+  CONCURRENT_WARNING,
+  type TransactionalDatabase,
+  type TransactionMode,
+  type TransactionOptions,
+  type GuardOptions,
+} from './sqlite.js';
