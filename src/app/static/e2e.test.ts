@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readlinkSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,8 +34,9 @@ before(async () => {
   mkdirSync(join(root, 'sub'));
   writeFileSync(join(root, 'sub', 'index.html'), '<p>sub</p>');
   const data = randomBytes(BIG_BYTES);
-  big = join(root, 'big.bin');
-  writeFileSync(big, data);
+  writeFileSync(join(root, 'big.bin'), data);
+  // As /proc/self/fd shows it, should the temp directory sit behind a symlink.
+  big = realpathSync(join(root, 'big.bin'));
   bigHash = createHash('sha256').update(data).digest('hex');
   const assets = staticFiles(root);
   const app: App = async (session, request, bodies) => {

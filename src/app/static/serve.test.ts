@@ -211,6 +211,10 @@ test('listing: only when asked, names escaped and links encoded, dotfiles left o
   assert.ok(r.text.includes('<a href="./%3Cb%3E%26%22x%27.txt">&lt;b&gt;&amp;&#34;x&#39;.txt</a>'), r.text);
   assert.ok(!r.text.includes('.hidden'));
   assert.ok(r.text.indexOf('deeper') < r.text.indexOf('a.txt'), 'directories first');
+  const top = await get('/', {}, { listing: true, index: false });
+  assert.match(top.text, /<a href="\.\/subling\/">subling\/<\/a>/, 'a symlink to a directory is listed as one');
+  assert.match(top.text, /<a href="\.\/loop">loop<\/a>/);
+  assert.ok(!top.text.includes('.env') && !top.text.includes('.git'));
 });
 
 test('methods other than GET and HEAD: 405 with Allow', async () => {

@@ -89,7 +89,10 @@ export function staticFiles(root: string, options: StaticOptions = {}): Handler 
       }
       if (!config.listing) return missing(404);
       const entries = await readdir(found.path, { withFileTypes: true });
-      const listed = entries.filter((e) => refusal(e.name) === null).map((e) => ({ name: e.name, directory: e.isDirectory() }));
+      const shown = entries.filter((e) => refusal(e.name) === null);
+      const listed = await Promise.all(
+        shown.map(async (e) => ({ name: e.name, directory: e.isDirectory() || (e.isSymbolicLink() && (await isDirectory(join(found.path, e.name)))) })),
+      );
       const title = resolved.names.length === 0 ? '/' : `/${resolved.names.join('/')}/`;
       return htmlResponse(listingPage(`Index of ${title}`, listed), { headers: { 'x-content-type-options': 'nosniff', 'cache-control': config.cacheControl ?? undefined } });
     }
@@ -138,6 +141,15 @@ async function locate(path: string, within: (path: string) => boolean): Promise<
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG') return 404;
     if (code === 'EACCES' || code === 'EPERM') return 403;
     throw cause;
+  }
+}
+
+/** Whether `path` (a symlink in a listed directory) leads to a directory; a broken link does not. */
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
