@@ -113,3 +113,11 @@ test('fast-check: no segment list throws, and what resolves stays under the root
     { numRuns: 20000 },
   );
 });
+
+test('the pure parts import nothing from node:* (paths, MIME, conditions, listing)', async () => {
+  const { readFileSync } = await import('node:fs');
+  for (const name of ['resolve', 'mime', 'conditions', 'listing']) {
+    const source = readFileSync(new URL(`./${name}.js`, import.meta.url), 'utf8');
+    assert.ok(!/from\s+['"]node:|import\(\s*['"]node:|require\(/.test(source), `${name}.js imports a node module`);
+  }
+});

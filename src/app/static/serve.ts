@@ -131,10 +131,12 @@ function checkOptions(options: StaticOptions): Config {
 /** A path's realpath and stats when it stays under the root; else the status that says why not. */
 async function locate(path: string, within: (path: string) => boolean): Promise<{ path: string; stats: BigIntStats } | 403 | 404> {
   try {
-    const real = await realpath(path);
+    // Side by side, each one trip to libuv's thread pool: stat follows symlinks as realpath
+    // does, so it describes the same file (and readFile() checks that it still is).
+    const [real, stats] = await Promise.all([realpath(path), stat(path, { bigint: true })]);
     // A symlink leading out of the root is answered as if nothing were there.
     if (!within(real)) return 404;
-    return { path: real, stats: await stat(real, { bigint: true }) };
+    return { path: real, stats };
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     // As Go's http.FileServer: what does not exist is 404, what may not be read 403, anything else a failure (500).
@@ -206,23 +208,30 @@ function fileBody(path: string, stats: BigIntStats, start: number, length: numbe
 async function* readFile(path: string, expected: BigIntStats, start: number, length: number): AsyncGenerator<Uint8Array> {
   const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    const now = await handle.stat({ bigint: true });
-    if (now.dev !== expected.dev || now.ino !== expected.ino || now.size !== expected.size || now.mtimeNs !== expected.mtimeNs) {
-      throw new Error(`staticFiles: ${path} changed between its check and its reading; the response is cut short`);
-    }
     let position = start;
     let left = length;
+    let checked = false;
     while (left > 0) {
       const want = Math.min(left, READ_CHUNK_BYTES);
       // A fresh buffer each time: the socket may still hold the previous one.
       const buffer = Buffer.allocUnsafeSlow(want);
-      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      const reading = handle.read(buffer, 0, want, position);
+      if (!checked) {
+        // The check and the first read go to the thread pool together; nothing is sent before the check.
+        const [now] = await Promise.all([handle.stat({ bigint: true }), reading]);
+        if (now.dev !== expected.dev || now.ino !== expected.ino || now.size !== expected.size || now.mtimeNs !== expected.mtimeNs) {
+          throw new Error(`staticFiles: ${path} changed between its check and its reading; the response is cut short`);
+        }
+        checked = true;
+      }
+      const { bytesRead } = await reading;
       if (bytesRead === 0) throw new Error(`staticFiles: ${path} shrank while it was sent; the response is cut short`);
       position += bytesRead;
       left -= bytesRead;
       yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    // Not awaited: the body's end need not wait for the descriptor's release (a read-only close has nothing to report).
+    handle.close().catch(() => {});
   }
 }
