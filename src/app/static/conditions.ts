@@ -153,7 +153,8 @@ const UNSATISFIABLE: RangeChoice = Object.freeze({ kind: 'unsatisfiable' });
  * What a GET's `Range` selects of a file of `size` bytes, once If-Range (when present)
  * holds: the whole file for no Range, a Range in another unit or malformed (which
  * RFC 9110 §14.2 lets a server ignore), or more than one range (a multipart/byteranges
- * answer is rarely wanted: sirv sends the first range alone, we send all, both allowed);
+ * answer is rarely wanted and costly to get right; sirv wrongly sends the first range
+ * alone, where ignoring the Range and sending all is what RFC 9110 allows);
  * one part; or unsatisfiable (416), for a first byte at or past the end, or an empty file.
  */
 export function selectRange(headers: ConditionHeaders, size: number, validators: Validators, now: number): RangeChoice {
