@@ -43,6 +43,7 @@ before(() => {
   writeFileSync(join(root, 'sub', 'a.txt'), 'a');
   writeFileSync(join(root, 'sub', '.hidden'), SECRET);
   writeFileSync(join(root, 'sub', `<b>&"x'.txt`), 'markup name');
+  writeFileSync(join(root, 'sub', 'javascript:alert(1)'), 'a scheme-like name');
   mkdirSync(join(root, 'sub', 'deeper'));
   mkdirSync(join(root, 'withindex'));
   writeFileSync(join(root, 'withindex', 'index.html'), '<h1>inner</h1>');
@@ -210,6 +211,8 @@ test('listing: only when asked, names escaped and links encoded, dotfiles left o
   assert.match(r.text, /<a href="\.\/deeper\/">deeper\/<\/a>/);
   assert.ok(r.text.includes('<a href="./%3Cb%3E%26%22x%27.txt">&lt;b&gt;&amp;&#34;x&#39;.txt</a>'), r.text);
   assert.ok(!r.text.includes('.hidden'));
+  assert.ok(r.text.includes('<a href="./javascript%3Aalert%281%29">javascript:alert(1)</a>'), 'a scheme-like name links as a relative path');
+  assert.equal((await get('/sub/javascript%3Aalert%281%29')).text, 'a scheme-like name');
   assert.ok(r.text.indexOf('deeper') < r.text.indexOf('a.txt'), 'directories first');
   const top = await get('/', {}, { listing: true, index: false });
   assert.match(top.text, /<a href="\.\/subling\/">subling\/<\/a>/, 'a symlink to a directory is listed as one');
@@ -232,6 +235,8 @@ test('HEAD: the GET headers with Content-Length, no body, Range ignored', async 
   assert.equal(h(response)['content-length'], '10');
   assert.equal(h(response)['content-type'], 'text/plain; charset=utf-8');
   assert.ok(h(response)['etag']);
+  const index = await call(staticFiles(root), request('/withindex/', {}, 'HEAD'));
+  assert.deepEqual([index.status, index.body, h(index)['content-length'], h(index)['content-type']], [200, null, '14', 'text/html; charset=utf-8']);
 });
 
 test('304 from If-None-Match and from If-Modified-Since; If-None-Match takes precedence', async () => {
