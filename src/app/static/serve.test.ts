@@ -114,6 +114,7 @@ test('types by extension: js, svg, png, no extension, an option', async () => {
   assert.equal((await get('/noext')).headers['content-type'], 'application/octet-stream');
   assert.equal((await get('/noext')).headers['x-content-type-options'], 'nosniff');
   assert.equal((await get('/digits.txt', {}, { types: { txt: 'text/x-digits' } })).headers['content-type'], 'text/x-digits; charset=utf-8');
+  assert.equal((await get('/digits.txt', {}, { types: { TXT: 'text/x-digits' } })).headers['content-type'], 'text/x-digits; charset=utf-8');
 });
 
 test('encoded names are decoded once', async () => {

@@ -125,7 +125,9 @@ function checkOptions(options: StaticOptions): Config {
       if (typeof type !== 'string' || type === '') throw new TypeError(`staticFiles option types maps extensions to media types; .${ext} maps to ${describe(type)}`);
     }
   }
-  return { index, listing, cacheControl, types: types === undefined ? undefined : { ...types } };
+  // Extensions are looked up lowercase: a key given as 'MD' must still match notes.md.
+  const lowered = types === undefined ? undefined : Object.fromEntries(Object.entries(types).map(([ext, type]) => [ext.toLowerCase(), type]));
+  return { index, listing, cacheControl, types: lowered };
 }
 
 /** A path's realpath and stats when it stays under the root; else the status that says why not. */
