@@ -67,3 +67,18 @@ export { form, READ_PIECE_BYTES, type FormBody, type FormOptions, type FormReque
 export { MultipartParser, type MultipartEvent, type MultipartLimits } from './multipart/parser.js';
 export { boundaryOf, parseDisposition, type Disposition } from './multipart/params.js';
 export type { PartHeader } from './multipart/part-head.js';
+// Static files (staticFiles) and the SQLite guard (transaction, guardTransactions).
+export { staticFiles, DEFAULT_CACHE_CONTROL, READ_CHUNK_BYTES, type StaticOptions } from './static/serve.js';
+export { MIME_TYPES, UNKNOWN_TYPE, typeFor } from './static/mime.js';
+export {
+  transaction,
+  guardTransactions,
+  openDatabase,
+  isTransactionOpen,
+  LEFT_OPEN_MESSAGE,
+  CONCURRENT_WARNING,
+  type TransactionalDatabase,
+  type TransactionMode,
+  type TransactionOptions,
+  type GuardOptions,
+} from './sqlite.js';
