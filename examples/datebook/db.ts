@@ -5,14 +5,14 @@
 import { openDatabase, transaction } from 'warren/app';
 
 /** A contact. */
-export type Contact = {
+export interface Contact {
   readonly id: number;
   readonly name: string;
   readonly email: string;
-};
+}
 
 /** A task, with its contact's name when it has one. */
-export type Task = {
+export interface Task {
   readonly id: number;
   readonly title: string;
   readonly due: string | null;
@@ -21,16 +21,16 @@ export type Task = {
   readonly contact: string | null;
   readonly done: number;
   readonly notes: string;
-};
+}
 
 /** An attachment's record; its bytes are in the attachments folder under its id. */
-export type Attachment = {
+export interface Attachment {
   readonly id: number;
   readonly task_id: number;
   readonly filename: string;
   readonly type: string;
   readonly size: number;
-};
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS contact (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL DEFAULT '');

@@ -11,8 +11,8 @@ import { append, place, type Site } from './place.js';
 import { Scanner, type SlotContext } from './scan.js';
 import { parse, type Section } from './syntax.js';
 
-/** The data a template renders: fields by name. */
-export type TemplateData = Readonly<Record<string, unknown>>;
+/** The data a template renders: fields by name (any object: a record, an interface, a database row). */
+export type TemplateData = object;
 
 interface HoleOp {
   readonly kind: 'hole';
