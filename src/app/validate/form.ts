@@ -53,7 +53,7 @@ export interface Form<F extends FormFields, T = NativeRecord<F>> {
   /** The state of an empty form (every entry blank). */
   blank(): FormState<F>;
   /** The state showing native values (a database row, say); missing names are blank. */
-  from(native: Partial<NativeRecord<F>> | Readonly<Record<string, unknown>>): FormState<F>;
+  from(native: Partial<NativeRecord<F>> | object): FormState<F>;
   /** Reads posted values: the native record, or the state to show again with messages. */
   read(posted: PostedValues): Promise<Validated<F, T>>;
 }
@@ -91,9 +91,10 @@ export function defineForm<F extends FormFields, T = NativeRecord<F>>(fields: F,
   return Object.freeze({
     fields,
     blank: () => state(Object.fromEntries(names.map((n) => [n, fields[n]!.fromNative(undefined)])), {}, []),
-    from(native: Readonly<Record<string, unknown>>) {
+    from(native: object) {
       if (typeof native !== 'object' || native === null) throw new TypeError(`from() takes a record of native values; got ${describe(native)}`);
-      return state(Object.fromEntries(names.map((n) => [n, fields[n]!.fromNative(native[n])])), {}, []);
+      const record = native as Readonly<Record<string, unknown>>;
+      return state(Object.fromEntries(names.map((n) => [n, fields[n]!.fromNative(record[n])])), {}, []);
     },
     async read(posted: PostedValues): Promise<Validated<F, T>> {
       if (typeof posted?.getAll !== 'function') throw new TypeError(`read() takes posted values with getAll(name), such as form(request).fields or URLSearchParams; got ${describe(posted)}`);
