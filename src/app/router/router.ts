@@ -60,7 +60,8 @@ function callerLine(): string {
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
   for (const line of stack.split('\n').slice(1)) {
-    const frame = line.trim();
+    // A stack line is JavaScript text, not HTTP: only its leading indentation goes.
+    const frame = line.replace(/^ +/, '');
     if (!frame.includes(HERE)) return frame.startsWith('at ') ? frame.slice(3) : frame;
   }
   return 'an unknown place';

@@ -47,7 +47,7 @@ export type Parsed =
   | { readonly kind: 'loop'; readonly preamble: Section; readonly begin: Section; readonly end: Section | null; readonly otherwise: Section | null };
 
 const HOLE = /\{(\.?)([_a-zA-Z]\w*(?:\.[_a-zA-Z]\w*)*)(?::(\w+))?\}|<include>([\w][\w./-]*)?/g;
-const SECTION = /<\?([^?>\s]*)\?>/g;
+const SECTION = /<\?([^?> \t\r\n]*)\?>/g;
 
 function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n';

@@ -21,8 +21,8 @@ const LITERALS = new WeakMap<TemplateStringsArray, Literal>();
 function callSite(): string {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, html);
-  const frame = holder.stack?.split('\n')[1]?.trim() ?? '';
-  const at = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?$/.exec(frame);
+  const frame = holder.stack?.split('\n')[1]?.replace(/^ +/, '') ?? '';
+  const at = /\(?((?:file:\/\/)?[^ ()]+):(\d+):\d+\)?$/.exec(frame);
   return at === null ? 'html``' : `html\`\` at ${at[1]!.replace(/^file:\/\//, '')}:${at[2]}`;
 }
 
