@@ -2,14 +2,14 @@
 // headers and body, and the body written with backpressure. The framing follows the body
 // (Content-Length when known, else chunked, else to the close), and headers that say
 // otherwise are refused rather than sent: the peer must never see a message that lies.
-// An iolist (nested arrays of strings and bytes) is measured from its pieces and written
-// in one corked write; small pieces are copied together, big byte pieces go as they are.
+// An iolist is planned by iolist.ts and written here in one corked write.
 
 import type { Socket } from 'node:net';
 import { Fields, ProtocolError, expectsContinue, type Connection, type FieldLine, type FieldsInit } from '../protocol/index.js';
 import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, type IoList, type LastChunk, type OutgoingBody, type OutgoingChunk } from './body.js';
 import { WarrenError } from './errors.js';
 import { lowerToken } from '../protocol/syntax.js';
+import { JOIN_BYTES, ioListPlan } from './iolist.js';
 
 /** Headers as a program gives them: a record (lowercase or not; undefined values are left out), field lines, or Fields. */
 export type HeadersInit = Readonly<Record<string, string | number | readonly string[] | undefined>> | FieldsInit;
@@ -71,8 +71,6 @@ export function corkForTick(socket: Socket): void {
 
 const uncork = (socket: Socket): void => socket.uncork();
 
-/** Chunks up to this many bytes in all are copied into one write (a copy is cheaper than a syscall). */
-const JOIN_BYTES = 8192;
 
 /** Writes bytes to the peer; false asks the writer to wait for drain() before more. */
 export interface Sink {
@@ -284,124 +282,6 @@ async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<B
           },
     ),
   );
-}
-
-/**
- * A piece of an iolist under this many bytes is copied into a run with its neighbours; a
- * larger one goes to the socket as it is (a copy of a kilobyte costs less than one more
- * buffer for writev to track; Erlang's writev likewise copies small binaries and passes
- * large ones by reference).
- */
-const COPY_BYTES = 1024;
-
-/** Adjacent strings are encoded together once they reach this many UTF-16 units (half of JOIN_BYTES: a run still fits one write). */
-const TEXT_RUN = JOIN_BYTES / 2;
-
-/** How many levels of nested lists an iolist may have before it is refused as a likely cycle. */
-const MAX_IOLIST_DEPTH = 10_000;
-
-/**
- * The plan for an iolist: its leaves measured (strings as UTF-8) and then copied into runs
- * of up to JOIN_BYTES; a list of JOIN_BYTES or less becomes one buffer, sent with the head.
- */
-function ioListPlan(list: IoList): Extract<BodyPlan, { kind: 'bytes' | 'pieces' }> {
-  const leaves: (string | Uint8Array)[] = [];
-  const sizes: number[] = [];
-  let total = 0;
-  // Adjacent strings are gathered (V8 concatenates without copying) and measured and
-  // encoded a run at a time: a native call per piece would cost more than the copy saved.
-  let text = '';
-  const endText = (): void => {
-    const size = Buffer.byteLength(text, 'utf8');
-    leaves.push(text);
-    sizes.push(size);
-    total += size;
-    text = '';
-  };
-  // Walked with an explicit stack, not recursion: depth is the program's to choose.
-  const lists: IoList[] = [list];
-  const at: number[] = [0];
-  while (lists.length > 0) {
-    const top = lists.length - 1;
-    const current = lists[top]!;
-    const i = at[top]!;
-    if (i === current.length) {
-      lists.pop();
-      at.pop();
-      continue;
-    }
-    at[top] = i + 1;
-    const piece = current[i];
-    if (typeof piece === 'string') {
-      text += piece;
-      if (text.length >= TEXT_RUN) endText();
-    } else if (piece instanceof Uint8Array) {
-      if (piece.length === 0) continue;
-      if (text !== '') endText();
-      leaves.push(piece);
-      sizes.push(piece.length);
-      total += piece.length;
-    } else if (Array.isArray(piece)) {
-      if (lists.length >= MAX_IOLIST_DEPTH || lists.includes(piece)) {
-        throw new WarrenError('misuse', `the iolist body's list at ${where(at)} ${lists.includes(piece) ? 'contains itself' : `is nested more than ${MAX_IOLIST_DEPTH} deep`}: an iolist is a tree of strings and Uint8Arrays`);
-      }
-      lists.push(piece as IoList);
-      at.push(0);
-    } else {
-      throw new WarrenError('misuse', `the iolist body's piece at ${where(at)} is ${describePiece(piece)}: an iolist holds strings, Uint8Arrays and arrays of them; convert it with String() first`);
-    }
-  }
-  if (text !== '') endText();
-  if (total <= JOIN_BYTES) {
-    const data = Buffer.allocUnsafe(total);
-    let offset = 0;
-    for (let k = 0; k < leaves.length; k++) {
-      const leaf = leaves[k]!;
-      if (typeof leaf === 'string') data.write(leaf, offset, 'utf8');
-      else data.set(leaf, offset);
-      offset += sizes[k]!;
-    }
-    return { kind: 'bytes', data };
-  }
-  const out: Uint8Array[] = [];
-  let run: Buffer | null = null;
-  let used = 0;
-  let left = total;
-  for (let k = 0; k < leaves.length; k++) {
-    const leaf = leaves[k]!;
-    const size = sizes[k]!;
-    if (leaf instanceof Uint8Array ? size >= COPY_BYTES : size > JOIN_BYTES) {
-      if (run !== null && used > 0) out.push(run.subarray(0, used));
-      run = null;
-      out.push(typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf);
-    } else {
-      if (run === null || used + size > run.length) {
-        if (run !== null && used > 0) out.push(run.subarray(0, used));
-        run = Buffer.allocUnsafe(Math.min(JOIN_BYTES, left));
-        used = 0;
-      }
-      if (typeof leaf === 'string') run.write(leaf, used, 'utf8');
-      else run.set(leaf, used);
-      used += size;
-    }
-    left -= size;
-  }
-  if (run !== null && used > 0) out.push(run.subarray(0, used));
-  return { kind: 'pieces', data: out, length: total };
-}
-
-function describePiece(piece: unknown): string {
-  if (piece === null || piece === undefined) return String(piece);
-  if (typeof piece === 'object') {
-    const name = (piece as object).constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'a plain object';
-  }
-  return `the ${typeof piece} ${String(piece).slice(0, 40)}`;
-}
-
-/** The index path of the piece last taken, such as [2][0]. */
-function where(at: readonly number[]): string {
-  return at.map((next) => `[${next - 1}]`).join('');
 }
 
 function toBytes(item: Uint8Array | string): Uint8Array {
