@@ -27,6 +27,7 @@ export class Client {
   /** @internal The coarse clock of this client's timeouts. */
   readonly deadlines: Deadlines;
 
+  /** Checks `address` (any Address form) and `options` now: a mistake throws a TypeError here, not at connect(). */
   constructor(address: Address, options?: ClientOptions) {
     this.address = checkAddress(address);
     this.options = resolveClientOptions(options);

@@ -18,6 +18,7 @@ import { describe } from './describe.js';
  */
 export type OnConnect = (conn: ClientConnection) => boolean | void | Promise<boolean | void>;
 
+/** Options of a Client (and a Pool): times in milliseconds, 0 waits forever. */
 export interface ClientOptions {
   /** The Host field. Default: from a TCP address (`127.0.0.1:8080`, `[::1]:8080`); none over a Unix socket (as Degu). */
   readonly host?: string | null;
@@ -45,6 +46,7 @@ export interface ClientOptions {
   readonly onConnect?: OnConnect;
 }
 
+/** A client's options with their defaults filled in and checked: `client.options`. */
 export interface ResolvedClientOptions {
   readonly host: string | null | undefined;
   readonly connectTimeout: number;
@@ -74,6 +76,7 @@ const NOT_DEFAULTS: Readonly<Record<string, string>> = {
   expect: 'Expect: 100-continue is for one request with a body: give it in that request',
 };
 
+/** The numeric client options' defaults, in milliseconds and bytes. */
 export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   connectTimeout: 10_000,
   headersTimeout: 60_000,
@@ -83,6 +86,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   readAheadBytes: 64 * 1024,
 });
 
+/** @internal `options` checked (a TypeError names a mistake) over the defaults; `extra` names a Pool's own options. */
 export function resolveClientOptions(options: ClientOptions | undefined, extra: readonly string[] = []): ResolvedClientOptions & Record<string, unknown> {
   const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, [...CLIENT_OPTION_NAMES, ...extra], 'client option');
   const given = (options ?? {}) as Record<string, unknown>;

@@ -76,6 +76,7 @@ export class Pool {
   #closed = false;
   readonly #queueTimer: Timed;
 
+  /** Checks `address` and `options` now; connections open as requests need them. */
   constructor(address: Address, options?: PoolOptions) {
     this.address = checkAddress(address);
     const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
