@@ -6,17 +6,19 @@
 
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from '../transport/connect.js';
-import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
-import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
+import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type FieldLine } from '../protocol/index.js';
+import { Body, ChunkedBody, type OutgoingBody } from '../transport/body.js';
 import type { Deadlines } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
 import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit } from '../transport/outgoing.js';
 import { identityOf, type TlsIdentity } from '../transport/tls.js';
 import { abortError } from './abort.js';
-import type { ResolvedClientOptions } from './options.js';
+import { underDefaults, type ResolvedClientOptions } from './options.js';
 import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
+import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
+import { ResponseSource } from './response-source.js';
 
 /** Per-request options. */
 export interface RequestOptions {
@@ -28,8 +30,6 @@ export interface RequestOptions {
    */
   readonly signal?: AbortSignal;
 }
-
-type Piece = DataEvent | EndOfMessageEvent;
 
 interface Exchange {
   readonly method: string;
@@ -514,77 +514,3 @@ export class ClientConnection {
     return !error.sent || IDEMPOTENT.has(method);
   }
 }
-
-/** The pieces of one response body: read ahead into a queue, handed out as the program reads. */
-class ResponseSource implements BodySource {
-  readonly #conn: ClientConnection;
-  readonly #pieces: Piece[] = [];
-  #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
-  #failure: unknown = null;
-  /** Body bytes queued and not yet handed out. */
-  bytes = 0;
-
-  constructor(conn: ClientConnection) {
-    this.#conn = conn;
-  }
-
-  /** Someone waits for a piece. */
-  get wanted(): boolean {
-    return this.#waiter !== null;
-  }
-
-  push(piece: Piece): void {
-    if (this.#waiter !== null) {
-      const waiter = this.#waiter;
-      this.#waiter = null;
-      waiter.resolve(piece);
-      return;
-    }
-    this.#pieces.push(piece);
-    if (piece.type === 'data') this.bytes += piece.data.length;
-  }
-
-  fail(error: unknown): void {
-    this.#failure = error;
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter?.reject(error);
-  }
-
-  next(): Piece | Promise<Piece> {
-    const piece = this.#pieces.shift();
-    if (piece !== undefined) {
-      if (piece.type === 'data') this.bytes -= piece.data.length;
-      return piece;
-    }
-    if (this.#failure !== null) throw this.#failure;
-    return new Promise<Piece>((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-      this.#conn.pumpReads();
-    });
-  }
-}
-
-/**
- * Puts the client's default fields before a request's own, but those the request names
- * itself (in any case): a request's Authorization replaces the client's.
- */
-function underDefaults(fields: FieldLine[], defaults: readonly FieldLine[]): void {
-  const own = new Set<string>();
-  for (const [name] of fields) if (typeof name === 'string') own.add(name.toLowerCase());
-  const kept = own.size === 0 ? defaults : defaults.filter(([name]) => !own.has(name.toLowerCase()));
-  fields.unshift(...kept);
-}
-
-/** @internal A failure as the RequestError a request rejects with; `sent`: whether it was written. */
-export function asRequestError(error: unknown, sent: boolean): RequestError {
-  if (error instanceof RequestError) return error;
-  if (error instanceof ProtocolError) {
-    const who = error.side === 'remote' ? 'the server broke HTTP/1.1' : 'the request is not valid HTTP/1.1';
-    return new RequestError(error.code, `${who}: ${error.message}`, error.side === 'local' ? false : sent, { cause: error });
-  }
-  // A refused handshake means the server read no request.
-  if (error instanceof WarrenError) return new RequestError(error.code, error.message, error.code === 'misuse' || error.code === 'tls-failed' ? false : sent, { cause: error });
-  return new RequestError('connection-closed', error instanceof Error ? error.message : String(error), sent, { cause: error });
-}
-

@@ -127,3 +127,15 @@ function defaultLines(headers: unknown, authorization: boolean): readonly FieldL
   });
   return Object.freeze(lines);
 }
+
+/**
+ * @internal
+ * Puts the client's default fields before a request's own, but those the request names
+ * itself (in any case): a request's Authorization replaces the client's.
+ */
+export function underDefaults(fields: FieldLine[], defaults: readonly FieldLine[]): void {
+  const own = new Set<string>();
+  for (const [name] of fields) if (typeof name === 'string') own.add(name.toLowerCase());
+  const kept = own.size === 0 ? defaults : defaults.filter(([name]) => !own.has(name.toLowerCase()));
+  fields.unshift(...kept);
+}
