@@ -183,8 +183,9 @@ for (const transport of PARITY_TRANSPORTS) {
       await rejectsWith(conn.get('/echo'), 'connection-closed', false);
     });
 
-    test("AbortSignal.timeout(): code 'timeout', the TimeoutError as cause (sent, not sent, in a pool's queue, in a body read)", async () => {
+    test("AbortSignal.timeout(): code 'timeout', the TimeoutError as cause (sent, not sent, connecting, in a pool's queue, in a body read)", async () => {
       const { server } = await serve(transport);
+      const reason = new Error('stop');
       const conn = await client(transport, server).connect();
       const signal = AbortSignal.timeout(50);
       const error = await rejectsWith(conn.get('/hang', {}, { signal }), 'timeout', true);
@@ -197,6 +198,14 @@ for (const transport of PARITY_TRANSPORTS) {
       const conn2 = await client(transport, server).connect();
       assert.equal((await rejectsWith(conn2.get('/echo', {}, { signal: expired }), 'timeout', false)).cause, expired.reason);
       conn2.close();
+
+      // connect() too: its signal's reason is the cause, and a timeout says so.
+      const stopped = new AbortController();
+      stopped.abort(reason);
+      assert.equal((await rejectsWith(client(transport, server).connect({ signal: stopped.signal }), 'aborted', false)).cause, reason);
+      const connecting = await rejectsWith(client(transport, server).connect({ signal: expired }), 'timeout', false);
+      assert.equal(connecting.cause, expired.reason);
+      assert.match(connecting.message, /^the connect's AbortSignal timed out before it reached /);
 
       const p = pool(transport, server, { maxConnections: 1 });
       const holding = p.request('GET', '/hang');

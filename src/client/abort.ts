@@ -5,11 +5,11 @@
 
 import { RequestError } from '../transport/errors.js';
 
-/** The RequestError of a request aborted `when` ("before it was sent", ...); `sent`: whether any of it was written. */
-export function abortError(signal: AbortSignal | undefined, when: string, sent: boolean): RequestError {
+/** The RequestError of `what` (a request, a connect) aborted `when` ("before it was sent", ...); `sent`: whether any of it was written. */
+export function abortError(signal: AbortSignal | undefined, when: string, sent: boolean, what = 'request'): RequestError {
   const reason: unknown = signal?.reason;
-  if (isTimeout(reason)) return new RequestError('timeout', `the request's AbortSignal timed out ${when}`, sent, { cause: reason });
-  return new RequestError('aborted', `the request was aborted ${when}`, sent, { cause: reason });
+  if (isTimeout(reason)) return new RequestError('timeout', `the ${what}'s AbortSignal timed out ${when}`, sent, { cause: reason });
+  return new RequestError('aborted', `the ${what} was aborted ${when}`, sent, { cause: reason });
 }
 
 function isTimeout(reason: unknown): boolean {

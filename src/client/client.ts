@@ -2,7 +2,7 @@
 // Address form); connect() gives a ClientConnection. The Host field comes from the address
 // for TCP and from the `host` option over Unix sockets, where by default none is sent.
 
-import { addressKind, checkAddress, type Address } from '../transport/address.js';
+import { addressKind, checkAddress, describeAddress, type Address } from '../transport/address.js';
 import { connectSocket, type Socket } from '../transport/connect.js';
 import { clientContextOptions } from '../transport/tls.js';
 import { Deadlines } from '../transport/deadlines.js';
@@ -56,7 +56,7 @@ export async function openSocket(address: Address, options: ResolvedClientOption
     return await connectSocket(address, { timeout: options.connectTimeout, signal, tls: options.tls });
   } catch (error) {
     const e = error as WarrenError;
-    if (e.code === 'aborted' && signal?.aborted) throw abortError(signal, 'while it connected', false);
+    if (e.code === 'aborted' && signal?.aborted) throw abortError(signal, `before it reached ${describeAddress(address)}`, false, 'connect');
     throw new RequestError(e.code ?? 'connect-failed', e.message, false, { cause: error });
   }
 }

@@ -63,8 +63,9 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 /**
  * One connection to a server, from `await client.connect()`. Requests on it go out in the
  * order they are made and their responses resolve in that order; up to `pipelining` are on
- * the wire at once. A body is read as fast as the program reads it, and the responses behind
- * it wait: read each body to its end, or close the connection. A failure rejects with a RequestError whose `sent` says whether a retry is safe.
+ * the wire at once. A body is read as fast as the program reads it, and the responses
+ * behind it wait: read each body to its end, or close the connection. A failure rejects
+ * with a RequestError whose `sent` says whether a retry is safe.
  */
 export class ClientConnection {
   // A Timed and a Sink through members marked @internal: no `implements`, which would outlive them in the .d.ts.
