@@ -41,7 +41,8 @@ export const REQUEST_USAGE = `  request ADDRESS METHOD TARGET [-H 'Name: value']
                  bytes on stdout. For a chunked response, stderr gets a line per chunk,
                  'chunk SIZE' with its extensions as on the wire (chunk 5;a=1;q="x y"),
                  the last chunk ('chunk 0' and its extensions) and a 'trailer Name: value'
-                 line per trailer field. Exits 0 on any response (404 and 500 too), 1 with
+                 line per trailer field. Exits 0 on any response (404 and 500 too, and
+                 quietly when stdout closes early, as with | head), 1 with
                  'warren: CODE: message' when none arrived (such as connect-failed).
       -H, --header 'Name: value'  add a field line (repeatable, sent in order)
       -d, --data TEXT             send TEXT (UTF-8) as the body
