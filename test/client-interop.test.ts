@@ -114,7 +114,7 @@ describe('client against node:http', () => {
     for (let i = 0; i < 2; i++) {
       const response = await conn.get('/');
       assert.ok(response.body instanceof ChunkedBody);
-      assert.equal(response.headers['transfer-encoding'], 'chunked');
+      assert.equal(response.fields.get('transfer-encoding'), 'chunked');
       const chunks: string[] = [];
       for await (const chunk of response.body) chunks.push(Buffer.from(chunk.data).toString());
       assert.equal(chunks.join(''), 'first second');

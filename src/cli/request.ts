@@ -18,7 +18,8 @@
 //
 // Exit status: 0 for any response (404 and 500 too), 1 when no whole response arrived (the
 // code says why: connect-failed, tls-failed, connection-closed, a protocol error...) or a
-// file cannot be read, 2 for bad usage.
+// file cannot be read, 2 for bad usage. A stdout closed by its reader (`| head -1`) ends the
+// tool quietly with the response's status, as curl does: the reader has what it wanted.
 
 import { once } from 'node:events';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
@@ -40,7 +41,8 @@ export const REQUEST_USAGE = `  request ADDRESS METHOD TARGET [-H 'Name: value']
                  bytes on stdout. For a chunked response, stderr gets a line per chunk,
                  'chunk SIZE' with its extensions as on the wire (chunk 5;a=1;q="x y"),
                  the last chunk ('chunk 0' and its extensions) and a 'trailer Name: value'
-                 line per trailer field. Exits 0 on any response (404 and 500 too), 1 with
+                 line per trailer field. Exits 0 on any response (404 and 500 too, and
+                 quietly when stdout closes early, as with | head), 1 with
                  'warren: CODE: message' when none arrived (such as connect-failed).
       -H, --header 'Name: value'  add a field line (repeatable, sent in order)
       -d, --data TEXT             send TEXT (UTF-8) as the body
@@ -121,18 +123,19 @@ export async function request(args: readonly string[], usage: (message: string) 
     const host = tls !== undefined && typeof parsed.address === 'string' ? { host: tls.servername ?? 'localhost' } : {};
     conn = await new Client(parsed.address, tls === undefined ? undefined : { tls, ...host }).connect();
     const response = await conn.request(parsed.method, parsed.target, parsed.headers, body);
-    await put(`HTTP/${response.version} ${response.status} ${response.reason}\n`);
-    await put(response.fields.raw().map(([name, value]) => `${name}: ${value}\n`).join('') + '\n');
+    const out = new Stdout();
+    if (!(await out.put(`HTTP/${response.version} ${response.status} ${response.reason}\n`))) return 0;
+    if (!(await out.put(response.fields.raw().map(([name, value]) => `${name}: ${value}\n`).join('') + '\n'))) return 0;
     const incoming = response.body;
     if (incoming instanceof ChunkedBody) {
       for await (const { data, extensions } of incoming) {
         process.stderr.write(`chunk ${data.length}${formatExtensions(extensions)}\n`);
-        await put(data);
+        if (!(await out.put(data))) return 0;
       }
       process.stderr.write(`chunk 0${formatExtensions(incoming.lastExtensions ?? [])}\n`);
       for (const [name, value] of incoming.trailers?.raw() ?? []) process.stderr.write(`trailer ${name}: ${value}\n`);
     } else if (incoming !== null) {
-      for await (const piece of incoming) await put(piece);
+      for await (const piece of incoming) if (!(await out.put(piece))) return 0;
     }
     return 0;
   } catch (error) {
@@ -258,7 +261,39 @@ export function formatExtensions(extensions: readonly ChunkExtension[]): string 
   return out;
 }
 
-/** Writes to stdout, waiting for it to drain when its buffer is full. */
-async function put(data: string | Uint8Array): Promise<void> {
-  if (!process.stdout.write(data)) await once(process.stdout, 'drain');
+/**
+ * The response's way out. A reader that closes stdout early (EPIPE) is no failure of the
+ * request: put() then says false, and the tool stops with the response's status. Any
+ * other write error is reported as `warren: CODE: ...` with status 1.
+ */
+class Stdout {
+  #closed = false;
+  #failure: (Error & { code?: string }) | null = null;
+
+  constructor() {
+    // Kept for the life of the process: a write in flight may fail after the last put().
+    process.stdout.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'EPIPE') this.#closed = true;
+      else this.#failure ??= error;
+    });
+  }
+
+  /** Writes `data`, waiting for stdout to drain when its buffer is full; false once the reader is gone. */
+  async put(data: string | Uint8Array): Promise<boolean> {
+    this.#check();
+    if (this.#closed || process.stdout.destroyed) return false;
+    if (!process.stdout.write(data)) {
+      // 'drain' never comes to a closed pipe; 'close' (after the error) ends the wait then.
+      const done = new AbortController();
+      const { signal } = done;
+      await Promise.race([once(process.stdout, 'drain', { signal }), once(process.stdout, 'close', { signal })]).catch(() => undefined);
+      done.abort();
+    }
+    this.#check();
+    return !this.#closed && !process.stdout.destroyed;
+  }
+
+  #check(): void {
+    if (this.#failure !== null) throw this.#failure;
+  }
 }

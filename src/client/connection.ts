@@ -4,20 +4,32 @@
 // order. Response bodies are read only as fast as the program reads them. Every failure
 // is a RequestError saying whether the request was sent, so a caller knows if a retry is safe.
 
+import type { TLSSocket } from 'node:tls';
 import type { Socket } from '../transport/connect.js';
-import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type DataEvent, type EndOfMessageEvent, type FieldLine } from '../protocol/index.js';
-import { Body, ChunkedBody, type BodySource, type OutgoingBody } from '../transport/body.js';
-import type { Deadlines, Timed } from '../transport/deadlines.js';
+import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type FieldLine } from '../protocol/index.js';
+import { Body, ChunkedBody, type OutgoingBody } from '../transport/body.js';
+import type { Deadlines } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
-import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit, type Sink } from '../transport/outgoing.js';
-import type { ResolvedClientOptions } from './options.js';
+import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit } from '../transport/outgoing.js';
+import { identityOf, type TlsIdentity } from '../transport/tls.js';
+import { abortError } from './abort.js';
+import { underDefaults, type ResolvedClientOptions } from './options.js';
+import { checkRange, rangeHeaders } from './range.js';
+import { checkRequestTarget, requestMethod } from './request-line.js';
+import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
+import { ResponseSource } from './response-source.js';
 
+/** Per-request options. */
 export interface RequestOptions {
+  /**
+   * Stops the request: one not yet sent fails with `sent: false`; one sent (or whose
+   * response is being read) ends its connection, as HTTP/1.1 cannot cancel one request on
+   * the wire. It fails with code 'timeout' when the reason is AbortSignal.timeout()'s, else
+   * 'aborted'; its `cause` is the signal's reason.
+   */
   readonly signal?: AbortSignal;
 }
-
-type Piece = DataEvent | EndOfMessageEvent;
 
 interface Exchange {
   readonly method: string;
@@ -35,7 +47,7 @@ interface Exchange {
   onAbort: (() => void) | null;
 }
 
-/** What a connection needs from whoever made it. */
+/** What a connection needs from whoever made it: a Client or a Pool. */
 export interface ConnectionHost {
   readonly options: ResolvedClientOptions;
   readonly host: string | null;
@@ -48,7 +60,15 @@ export interface ConnectionHost {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
-export class ClientConnection implements Timed, Sink {
+/**
+ * One connection to a server, from `await client.connect()`. Requests on it go out in the
+ * order they are made and their responses resolve in that order; up to `pipelining` are on
+ * the wire at once. A body is read as fast as the program reads it, and the responses
+ * behind it wait: read each body to its end, or close the connection. A failure rejects
+ * with a RequestError whose `sent` says whether a retry is safe.
+ */
+export class ClientConnection {
+  // A Timed and a Sink through members marked @internal: no `implements`, which would outlive them in the .d.ts.
   readonly #host: ConnectionHost;
   readonly #socket: Socket;
   readonly #conn: Connection;
@@ -60,9 +80,12 @@ export class ClientConnection implements Timed, Sink {
   #failure: RequestError | null = null;
   #mustClose = false;
   #responses = 0;
+  #tls: TlsIdentity | null | undefined = undefined;
+  /** @internal When the armed timeout is due, on the host's coarse clock. */
   deadline = Infinity;
   #deadlineKind: 'headers' | 'body' | null = null;
 
+  /** Made by Client.connect() and by a Pool, not by a program. */
   constructor(host: ConnectionHost, socket: Socket) {
     this.#host = host;
     this.#socket = socket;
@@ -97,10 +120,32 @@ export class ClientConnection implements Timed, Sink {
   /** The server's Keep-Alive: timeout=N hint from its last response, in ms; null when none. */
   keepAliveHint: number | null = null;
 
+  /** Over TLS, what the handshake settled: protocol, cipher and the server's certificate (for an onConnect check); null over plain TCP or Unix. */
+  get tls(): TlsIdentity | null {
+    if (this.#tls === undefined) this.#tls = 'encrypted' in this.#socket ? identityOf(this.#socket as TLSSocket) : null;
+    return this.#tls;
+  }
+
+  /**
+   * Sends a request and resolves with its response head; the body is read from
+   * `response.body`. `method`: DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased
+   * as fetch does, any other token is sent as given. `uri`: the request-target, `/path?query`
+   * (absolute `http://host/path` for a proxy, `*` for OPTIONS, `host:port` for CONNECT),
+   * visible ASCII. `headers` go over the client's `authorization` and `headers` options.
+   * A bad method, target or header is refused before anything is sent (`sent: false`).
+   */
   request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
     return new Promise<ClientResponse>((resolve, reject) => {
+      let sendMethod = method;
+      let refusal: RequestError | null = null;
+      try {
+        sendMethod = requestMethod(method);
+        checkRequestTarget(sendMethod, uri);
+      } catch (error) {
+        refusal = asRequestError(error, false);
+      }
       const exchange: Exchange = {
-        method,
+        method: sendMethod,
         uri,
         headers,
         body,
@@ -113,11 +158,12 @@ export class ClientConnection implements Timed, Sink {
         continued: null,
         onAbort: null,
       };
+      if (refusal !== null) return this.#settle(exchange, refusal);
       if (this.#failure !== null || this.#mustClose || this.#socket.destroyed) {
         return this.#settle(exchange, new RequestError('connection-closed', 'the connection is closed or closing: make a new one', false));
       }
       const signal = options?.signal;
-      if (signal?.aborted) return this.#settle(exchange, new RequestError('aborted', 'the request was aborted before it was sent', false, { cause: signal.reason }));
+      if (signal?.aborted) return this.#settle(exchange, abortError(signal, 'before it was sent', false));
       if (signal !== undefined) {
         exchange.onAbort = () => this.#abort(exchange);
         signal.addEventListener('abort', exchange.onAbort, { once: true });
@@ -127,24 +173,45 @@ export class ClientConnection implements Timed, Sink {
     });
   }
 
+  /** A GET request; see request(). */
   get(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
     return this.request('GET', uri, headers, null, options);
   }
 
+  /** A HEAD request: its response has no body, whatever its Content-Length says. */
   head(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
     return this.request('HEAD', uri, headers, null, options);
   }
 
+  /** A DELETE request; see request(). */
   delete(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
     return this.request('DELETE', uri, headers, null, options);
   }
 
+  /** A PUT request with `body` (framed by Content-Length when its length is known, else chunked). */
   put(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
     return this.request('PUT', uri, headers, body, options);
   }
 
+  /** A POST request with `body` (framed by Content-Length when its length is known, else chunked). */
   post(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
     return this.request('POST', uri, headers, body, options);
+  }
+
+  /**
+   * A GET of the bytes from `start` up to, not including, `stop` (Degu's get_range), sent
+   * as `Range: bytes=start-(stop-1)`. Resolves with a 206 whose Content-Range names those
+   * bytes (or those before the end, when the representation is shorter); anything else
+   * rejects with a RangeMismatchError (code 'range-mismatch') holding the response unread.
+   */
+  getRange(uri: string, headers: HeadersInit | undefined, start: number, stop: number, options?: RequestOptions): Promise<ClientResponse> {
+    let lines: FieldLine[];
+    try {
+      lines = rangeHeaders(headers, start, stop);
+    } catch (error) {
+      return Promise.reject(asRequestError(error, false));
+    }
+    return this.request('GET', uri, lines, null, options).then((response) => checkRange(response, start, stop));
   }
 
   /** Closes at once; requests not yet answered fail with code 'connection-closed'. */
@@ -180,6 +247,8 @@ export class ClientConnection implements Timed, Sink {
       const prepared = prepare(exchange.headers, exchange.body, true, !bodiless || requestStatesEmptyLength(method));
       plan = prepared.plan;
       const fields: FieldLine[] = prepared.fields;
+      const defaults = this.#host.options.defaultFields;
+      if (defaults.length > 0) underDefaults(fields, defaults);
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
       // A body that may wait for 100 (Continue) goes after the head, not in it.
       held = prepared.expectContinue;
@@ -229,10 +298,12 @@ export class ClientConnection implements Timed, Sink {
     this.#pumpWrites();
   }
 
+  /** @internal The Sink the body writers write through. */
   write(chunks: Uint8Array[]): boolean {
     return writeChunks(this.#socket, chunks, 'request');
   }
 
+  /** @internal Waits until the socket takes more, under the body timeout. */
   async drain(): Promise<void> {
     const wait = drained(this.#socket, 'request');
     if (wait === null) return;
@@ -258,6 +329,7 @@ export class ClientConnection implements Timed, Sink {
   }
 
   /**
+   * @internal
    * Reads what can be read now: response heads, and body pieces. A body is read ahead, up
    * to readAheadBytes, before anyone asks: a small one is then whole by the time the
    * program reads it (no wait on the socket), and pipelined responses behind it resolve.
@@ -365,6 +437,7 @@ export class ClientConnection implements Timed, Sink {
     this.deadline = Infinity;
   }
 
+  /** @internal Called by the host's clock when the armed timeout is due. */
   expire(): void {
     const kind = this.#deadlineKind;
     this.#disarm();
@@ -377,10 +450,18 @@ export class ClientConnection implements Timed, Sink {
     const index = this.#queue.indexOf(exchange);
     if (index !== -1) {
       this.#queue.splice(index, 1);
-      return this.#settle(exchange, new RequestError('aborted', 'the request was aborted before it was sent', false, { cause: exchange.signal?.reason }));
+      return this.#settle(exchange, abortError(exchange.signal, 'before it was sent', false));
     }
-    // On the wire, HTTP/1.1 has no way to cancel one request but to close the connection.
-    this.#fail(new WarrenError('aborted', 'the request was aborted', { cause: exchange.signal?.reason }));
+    // On the wire, HTTP/1.1 has no way to cancel one request but to close the connection:
+    // this one fails with the abort; the others on the connection because it closed.
+    if (!exchange.settled) this.#settle(exchange, abortError(exchange.signal, 'after it was sent: its connection was closed', true));
+    else if (this.#reading !== null && this.#inflight[0] === exchange) {
+      const failure = abortError(exchange.signal, 'while its response body was read: its connection was closed', true);
+      failure.responseStarted = true;
+      this.#reading.fail(failure);
+      this.#reading = null;
+    }
+    this.#fail(new WarrenError('connection-closed', 'the connection was closed because a request on it was aborted'));
     this.#socket.destroy();
   }
 
@@ -434,65 +515,3 @@ export class ClientConnection implements Timed, Sink {
     return !error.sent || IDEMPOTENT.has(method);
   }
 }
-
-/** The pieces of one response body: read ahead into a queue, handed out as the program reads. */
-class ResponseSource implements BodySource {
-  readonly #conn: ClientConnection;
-  readonly #pieces: Piece[] = [];
-  #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
-  #failure: unknown = null;
-  /** Body bytes queued and not yet handed out. */
-  bytes = 0;
-
-  constructor(conn: ClientConnection) {
-    this.#conn = conn;
-  }
-
-  /** Someone waits for a piece. */
-  get wanted(): boolean {
-    return this.#waiter !== null;
-  }
-
-  push(piece: Piece): void {
-    if (this.#waiter !== null) {
-      const waiter = this.#waiter;
-      this.#waiter = null;
-      waiter.resolve(piece);
-      return;
-    }
-    this.#pieces.push(piece);
-    if (piece.type === 'data') this.bytes += piece.data.length;
-  }
-
-  fail(error: unknown): void {
-    this.#failure = error;
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter?.reject(error);
-  }
-
-  next(): Piece | Promise<Piece> {
-    const piece = this.#pieces.shift();
-    if (piece !== undefined) {
-      if (piece.type === 'data') this.bytes -= piece.data.length;
-      return piece;
-    }
-    if (this.#failure !== null) throw this.#failure;
-    return new Promise<Piece>((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-      this.#conn.pumpReads();
-    });
-  }
-}
-
-function asRequestError(error: unknown, sent: boolean): RequestError {
-  if (error instanceof RequestError) return error;
-  if (error instanceof ProtocolError) {
-    const who = error.side === 'remote' ? 'the server broke HTTP/1.1' : 'the request is not valid HTTP/1.1';
-    return new RequestError(error.code, `${who}: ${error.message}`, error.side === 'local' ? false : sent, { cause: error });
-  }
-  // A refused handshake means the server read no request.
-  if (error instanceof WarrenError) return new RequestError(error.code, error.message, error.code === 'misuse' || error.code === 'tls-failed' ? false : sent, { cause: error });
-  return new RequestError('connection-closed', error instanceof Error ? error.message : String(error), sent, { cause: error });
-}
-

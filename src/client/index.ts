@@ -2,4 +2,5 @@ export { Client, hostFor } from './client.js';
 export { ClientConnection, type RequestOptions } from './connection.js';
 export { ClientResponse } from './response.js';
 export { Pool, type PoolOptions } from './pool.js';
-export { DEFAULT_CLIENT_OPTIONS, type ClientOptions } from './options.js';
+export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type OnConnect } from './options.js';
+export { RangeMismatchError, MAX_RANGE_POSITION } from './range.js';

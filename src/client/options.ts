@@ -1,9 +1,24 @@
-// Client options and their defaults; times in milliseconds, 0 waits forever.
+// Client options and their defaults; times in milliseconds, 0 waits forever. Degu's
+// per-client fields (`authorization`, `base_headers`) are checked here, once, and become
+// the field lines every request starts from; a request's own field of the same name wins.
 
-import { resolveLimits, type Limits } from '../protocol/index.js';
+import { resolveLimits, type FieldLine, type Limits } from '../protocol/index.js';
+import { TOKEN, isValueText } from '../protocol/syntax.js';
+import { toLines, type HeadersInit } from '../transport/outgoing.js';
 import { checkClientTls, type ClientTlsOptions } from '../transport/tls.js';
 import { resolveNumbers } from '../transport/options.js';
+import type { ClientConnection } from './connection.js';
+import { describe } from './describe.js';
 
+/**
+ * Called with each new connection before any request is written on it (Degu: on_connect),
+ * for a check such as the server's TLS identity (`conn.tls`). Returning `false`, or
+ * throwing (or rejecting), closes the connection: connect() then fails with a RequestError
+ * of code 'connect-refused' and `sent: false`. It may make requests on `conn` itself.
+ */
+export type OnConnect = (conn: ClientConnection) => boolean | void | Promise<boolean | void>;
+
+/** Options of a Client (and a Pool): times in milliseconds, 0 waits forever. */
 export interface ClientOptions {
   /** The Host field. Default: from a TCP address (`127.0.0.1:8080`, `[::1]:8080`); none over a Unix socket (as Degu). */
   readonly host?: string | null;
@@ -23,8 +38,15 @@ export interface ClientOptions {
   readonly limits?: Partial<Limits>;
   /** Speak TLS: the server is always verified (by `ca`, else the system store), by hostname unless verifyHostname is false. */
   readonly tls?: ClientTlsOptions;
+  /** The Authorization field of every request that sets none itself (Degu: authorization). Default: none. */
+  readonly authorization?: string | null;
+  /** Fields sent with every request, under its own: a request's field of the same name (any case) replaces them (Degu: base_headers). */
+  readonly headers?: HeadersInit;
+  /** A check of each new connection before its first request; see OnConnect. */
+  readonly onConnect?: OnConnect;
 }
 
+/** A client's options with their defaults filled in and checked: `client.options`. */
 export interface ResolvedClientOptions {
   readonly host: string | null | undefined;
   readonly connectTimeout: number;
@@ -35,8 +57,26 @@ export interface ResolvedClientOptions {
   readonly readAheadBytes: number;
   readonly limits: Limits;
   readonly tls: ClientTlsOptions | null;
+  readonly authorization: string | null;
+  /** The `headers` option as field lines, checked. */
+  readonly headers: readonly FieldLine[];
+  readonly onConnect: OnConnect | null;
+  /** @internal What every request starts from: Authorization, then `headers`; empty for none. */
+  readonly defaultFields: readonly FieldLine[];
 }
 
+/** Options that are not numbers, by name, for the unknown-option check. */
+export const CLIENT_OPTION_NAMES: readonly string[] = ['host', 'limits', 'tls', 'authorization', 'headers', 'onConnect'];
+
+/** Names a client's defaults cannot hold: each belongs to one message, or has its own option. */
+const NOT_DEFAULTS: Readonly<Record<string, string>> = {
+  host: "the Host field has the client's own option: { host: 'name' }",
+  'content-length': 'Content-Length frames each body: warren sets it per request',
+  'transfer-encoding': 'Transfer-Encoding frames each body: warren sets it per request',
+  expect: 'Expect: 100-continue is for one request with a body: give it in that request',
+};
+
+/** The numeric client options' defaults, in milliseconds and bytes. */
 export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   connectTimeout: 10_000,
   headersTimeout: 60_000,
@@ -46,13 +86,56 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   readAheadBytes: 64 * 1024,
 });
 
+/** @internal `options` checked (a TypeError names a mistake) over the defaults; `extra` names a Pool's own options. */
 export function resolveClientOptions(options: ClientOptions | undefined, extra: readonly string[] = []): ResolvedClientOptions & Record<string, unknown> {
-  const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, ['host', 'limits', 'tls', ...extra], 'client option');
+  const out = resolveNumbers(options, DEFAULT_CLIENT_OPTIONS, [...CLIENT_OPTION_NAMES, ...extra], 'client option');
   const given = (options ?? {}) as Record<string, unknown>;
   if ((out['pipelining'] as number) < 1) throw new TypeError('client option pipelining must be at least 1 (1: one request at a time)');
   const host = given['host'];
   if (host !== undefined && host !== null && typeof host !== 'string') throw new TypeError(`client option host must be a string or null, got ${typeof host}`);
   out['limits'] = resolveLimits(given['limits'] as Partial<Limits> | undefined);
   out['tls'] = given['tls'] === undefined ? null : checkClientTls(given['tls']);
+  const authorization = given['authorization'] ?? null;
+  if (authorization !== null && (typeof authorization !== 'string' || authorization === '' || !isValueText(authorization))) {
+    throw new TypeError(`client option authorization is the Authorization field's value, such as 'Bearer abc', or null; got ${describe(authorization)}`);
+  }
+  const headers = defaultLines(given['headers'], authorization !== null);
+  out['authorization'] = authorization;
+  out['headers'] = headers;
+  out['defaultFields'] = Object.freeze(authorization === null ? headers : [['Authorization', authorization] as FieldLine, ...headers]);
+  const onConnect = given['onConnect'] ?? null;
+  if (onConnect !== null && typeof onConnect !== 'function') {
+    throw new TypeError(`client option onConnect is a function (conn) => boolean | Promise<boolean>; got ${describe(onConnect)}`);
+  }
+  out['onConnect'] = onConnect;
   return Object.freeze(out) as unknown as ResolvedClientOptions & Record<string, unknown>;
+}
+
+/** The `headers` option as frozen field lines: names tokens, values strings fit for a field. */
+function defaultLines(headers: unknown, authorization: boolean): readonly FieldLine[] {
+  if (headers === undefined || headers === null) return Object.freeze([]);
+  if (typeof headers !== 'object') throw new TypeError(`client option headers is a record of name to value, or [name, value] pairs; got ${describe(headers)}`);
+  const lines = toLines(headers as HeadersInit).map(([name, value]) => {
+    if (typeof name !== 'string' || !TOKEN.test(name)) throw new TypeError(`client option headers: a field name is a token (RFC 9110 §5.1), got ${describe(name)}`);
+    if (typeof value !== 'string' || !isValueText(value)) {
+      throw new TypeError(`client option headers: the value of ${name} is a string without CR, LF or other controls, got ${describe(value)}`);
+    }
+    const lower = name.toLowerCase();
+    const why = Object.hasOwn(NOT_DEFAULTS, lower) ? NOT_DEFAULTS[lower] : lower === 'authorization' && authorization ? 'it is given twice: as the authorization option and in headers; keep one' : undefined;
+    if (why !== undefined) throw new TypeError(`client option headers cannot hold ${name}: ${why}`);
+    return Object.freeze([name, value]) as unknown as FieldLine;
+  });
+  return Object.freeze(lines);
+}
+
+/**
+ * @internal
+ * Puts the client's default fields before a request's own, but those the request names
+ * itself (in any case): a request's Authorization replaces the client's.
+ */
+export function underDefaults(fields: FieldLine[], defaults: readonly FieldLine[]): void {
+  const own = new Set<string>();
+  for (const [name] of fields) if (typeof name === 'string') own.add(name.toLowerCase());
+  const kept = own.size === 0 ? defaults : defaults.filter(([name]) => !own.has(name.toLowerCase()));
+  fields.unshift(...kept);
 }

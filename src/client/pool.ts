@@ -4,19 +4,24 @@
 // Keep-Alive: timeout says so. A request that fails on a reused idle connection before any
 // response arrived is sent once more on a fresh one, when that is safe.
 
+import type { FieldLine } from '../protocol/index.js';
 import { checkAddress, type Address } from '../transport/address.js';
 import type { OutgoingBody } from '../transport/body.js';
-import { connectSocket } from '../transport/connect.js';
 import { clientContextOptions } from '../transport/tls.js';
 import { Deadlines, type Timed } from '../transport/deadlines.js';
-import { RequestError, WarrenError } from '../transport/errors.js';
+import { RequestError } from '../transport/errors.js';
 import type { HeadersInit } from '../transport/outgoing.js';
-import { hostFor } from './client.js';
-import { ClientConnection, type ConnectionHost, type RequestOptions } from './connection.js';
-import { DEFAULT_CLIENT_OPTIONS, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
+import { abortError } from './abort.js';
+import { admit, hostFor, openSocket } from './client.js';
+import { ClientConnection, type RequestOptions } from './connection.js';
+import { asRequestError } from './request-error.js';
+import { checkRange, rangeHeaders } from './range.js';
+import { requestMethod } from './request-line.js';
+import { CLIENT_OPTION_NAMES, DEFAULT_CLIENT_OPTIONS, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
 import { resolveNumbers } from '../transport/options.js';
 import type { ClientResponse } from './response.js';
 
+/** A Pool's options: a Client's, and how many connections, for how long. */
 export interface PoolOptions extends ClientOptions {
   /** Connections open at once (undici Pool: connections; lowhaio: max_connections). Default 10. */
   readonly maxConnections?: number;
@@ -49,23 +54,34 @@ class Idle implements Timed {
   }
 }
 
-export class Pool implements ConnectionHost {
+/**
+ * Connections to one server, shared by the requests made on it: `await pool.request(...)`
+ * takes an idle connection or opens one (up to maxConnections), else waits its turn (up to
+ * queueTimeout). The Client options hold for every connection, onConnect included.
+ */
+export class Pool {
+  /** The server's address, as given (checked). */
   readonly address: Address;
+  /** The options with their defaults filled in. */
   readonly options: ResolvedClientOptions & typeof POOL_DEFAULTS;
+  /** The Host field sent with each request, or null for none. */
   readonly host: string | null;
   /** @internal The coarse clock of this pool's timeouts. */
   readonly deadlines: Deadlines;
   readonly #all = new Set<ClientConnection>();
   readonly #idle: Idle[] = [];
   readonly #waiting: Waiter[] = [];
+  /** Connections whose onConnect has not answered yet: not the pool's to hand out. */
+  readonly #admitting = new Set<ClientConnection>();
   #connecting = 0;
   #closed = false;
   readonly #queueTimer: Timed;
 
+  /** Checks `address` and `options` now; connections open as requests need them. */
   constructor(address: Address, options?: PoolOptions) {
     this.address = checkAddress(address);
     const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
-    const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), 'host', 'limits', 'tls'], 'Pool option');
+    const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), ...CLIENT_OPTION_NAMES], 'Pool option');
     if ((extra['maxConnections'] as number) < 1) throw new TypeError('Pool option maxConnections must be at least 1');
     this.options = Object.freeze({ ...extra, ...resolved }) as unknown as ResolvedClientOptions & typeof POOL_DEFAULTS;
     const tls = this.options.tls;
@@ -88,7 +104,18 @@ export class Pool implements ConnectionHost {
     return this.#all.size;
   }
 
+  /**
+   * Sends a request on a free connection and resolves with its response head, as
+   * ClientConnection.request() does. Read the body to its end (or let it fail): the
+   * connection goes back to the pool then. A request that fails on a reused idle connection
+   * before any response, when a retry is safe (not sent, or idempotent with a body at hand), is sent once more.
+   */
   async request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options: RequestOptions = {}): Promise<ClientResponse> {
+    try {
+      method = requestMethod(method);
+    } catch (error) {
+      throw asRequestError(error, false);
+    }
     const conn = await this.#acquire(options.signal);
     const reused = conn.responses > 0;
     try {
@@ -102,6 +129,17 @@ export class Pool implements ConnectionHost {
       const fresh = await this.#acquire(options.signal, true);
       return fresh.request(method, uri, headers, body, options);
     }
+  }
+
+  /** A GET of the bytes from `start` up to, not including, `stop`, checked as ClientConnection.getRange() does. */
+  async getRange(uri: string, headers: HeadersInit | undefined, start: number, stop: number, options?: RequestOptions): Promise<ClientResponse> {
+    let lines: FieldLine[];
+    try {
+      lines = rangeHeaders(headers, start, stop);
+    } catch (error) {
+      throw asRequestError(error, false);
+    }
+    return checkRange(await this.request('GET', uri, lines, null, options), start, stop);
   }
 
   /** Closes every connection; requests still waiting fail. */
@@ -136,7 +174,7 @@ export class Pool implements ConnectionHost {
         () => {
           const i = this.#waiting.indexOf(waiter);
           if (i !== -1) this.#waiting.splice(i, 1);
-          reject(new RequestError('aborted', 'the request was aborted while it waited for a connection', false, { cause: signal.reason }));
+          reject(abortError(signal, 'while it waited for a connection', false));
         },
         { once: true },
       );
@@ -146,13 +184,15 @@ export class Pool implements ConnectionHost {
   async #open(signal: AbortSignal | undefined): Promise<ClientConnection> {
     this.#connecting++;
     try {
-      const socket = await connectSocket(this.address, { timeout: this.options.connectTimeout, signal, tls: this.options.tls });
-      const conn = new ClientConnection(this, socket);
+      const conn = new ClientConnection(this, await openSocket(this.address, this.options, signal));
+      this.#admitting.add(conn);
+      try {
+        await admit(conn, this.options.onConnect);
+      } finally {
+        this.#admitting.delete(conn);
+      }
       this.#all.add(conn);
       return conn;
-    } catch (error) {
-      const e = error as WarrenError;
-      throw new RequestError(e.code ?? 'connect-failed', e.message, false, { cause: error });
     } finally {
       this.#connecting--;
     }
@@ -168,8 +208,9 @@ export class Pool implements ConnectionHost {
 
   // ConnectionHost
 
+  /** @internal A response on `conn` was read to its end: it goes idle, or to a waiting request. */
   released(conn: ClientConnection): void {
-    if (!conn.idle) return;
+    if (!conn.idle || this.#admitting.has(conn)) return;
     if (!conn.usable || conn.responses >= this.options.maxRequestsPerConnection || this.#closed) {
       conn.close();
       return;
@@ -188,7 +229,10 @@ export class Pool implements ConnectionHost {
     this.deadlines.add(idle);
   }
 
+  /** @internal `conn` closed: its slot is free. */
   closed(conn: ClientConnection): void {
+    // One closed by its onConnect was never the pool's: its #open() frees the slot.
+    if (this.#admitting.has(conn)) return;
     this.#all.delete(conn);
     const i = this.#idle.findIndex((idle) => idle.conn === conn);
     if (i !== -1) this.deadlines.delete(this.#idle.splice(i, 1)[0]!);

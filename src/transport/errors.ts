@@ -15,6 +15,9 @@ export type WarrenErrorCode =
   | 'body-timeout'
   | 'idle-timeout'
   | 'aborted'
+  | 'timeout'
+  | 'connect-refused'
+  | 'range-mismatch'
   | 'invalid-response';
 
 export class WarrenError extends Error {

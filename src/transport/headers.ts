@@ -20,8 +20,13 @@ export function headerMap(fields: Fields, skip?: ReadonlySet<string>): HeaderMap
   return map as HeaderMap;
 }
 
-/** Fields about one hop's connection, which a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer'];
+/**
+ * Fields about one hop's connection, which a proxy must not forward (RFC 9110 §7.6.1).
+ * Transfer-Encoding is among them: it frames the message on this connection (RFC 9112 §6.1),
+ * and the next hop frames it anew. Content-Length stays: it is also the representation's
+ * length, which a HEAD or 304 response tells without a body (RFC 9110 §8.6).
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer'];
 
 /** The header map of a message without its hop-by-hop fields, those named by Connection included. */
 export function endToEndHeaders(fields: Fields): HeaderMap {
