@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCA, writePem, type CertificateAuthority, type IssueOptions, type KeyType } from '../transport/pki.js';
+import { createCA, writePem, type CertificateAuthority, type IssueOptions, type KeyType } from '../pki/pki.js';
 
 /** One certificate with its key and the CA that verifies it, as PEM text and as files. */
 export interface TempCredentials {
