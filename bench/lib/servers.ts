@@ -80,13 +80,25 @@ export async function serveInChild(kind: ServerKind, on: string, options: Server
   return { kind, target: report.target, pid: child.pid!, close: () => stopChild(child) };
 }
 
-/** Kills a child (SIGTERM, then SIGKILL after 2 s) and waits until it has exited. */
+/**
+ * Ends a child and waits until it has exited: a child with an IPC channel is asked first
+ * (the channel closes and it exits by itself, so a --cpu-prof child writes its profile),
+ * then SIGTERM, then SIGKILL, each after 2 s.
+ */
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const within = (what: string): Promise<boolean> =>
+    withTimeout(exited, 2_000, what).then(
+      () => true,
+      () => false,
+    );
+  if (child.connected) {
+    child.disconnect();
+    if (await within('a child exit after its channel closed')) return;
+  }
   child.kill();
-  await withTimeout(exited, 2_000, 'a child exit').catch(async () => {
-    child.kill('SIGKILL');
-    await withTimeout(exited, 2_000, 'a killed child exit').catch(() => {});
-  });
+  if (await within('a child exit')) return;
+  child.kill('SIGKILL');
+  await within('a killed child exit');
 }

@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   }, limitMs).unref();
 
   const machine = thisMachine();
-  console.log('warren bench suite: warren against node:http, undici and the raw net limit, servers in child processes');
+  console.log('warren bench suite: warren against node:http, fastify, undici and the raw net limit, servers in child processes');
   console.log(machineLine(machine));
   console.log(
     `mode: ${options.quick ? 'quick (smoke test: numbers are not meaningful)' : 'full'}: per pair a check, ${plan.warmupMs} ms warm-up, then ${plan.runs} runs of ${plan.runMs} ms` +

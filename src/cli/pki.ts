@@ -1,5 +1,5 @@
 // `warren pki init DIR` and `warren pki issue DIR NAME --client|--server|--both`: a CA in a
-// directory, and certificates it issues written beside it (see transport/pki.ts).
+// directory, and certificates it issues written beside it (see pki/pki.ts).
 //
 // Output (stdout), one `label  value` line each, for a script to read:
 //   certificate  DIR/NAME.crt
