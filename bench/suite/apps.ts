@@ -10,7 +10,6 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as netCreateServer, type Server as NetServer } from 'node:net';
-import fastify from 'fastify';
 import type { App } from '../../src/index.js';
 import { RequestFramer, type RawRoute } from './framing.js';
 import { BODY_64K, HELLO, JSON_108, UPLOAD_ANSWER } from './payloads.js';
@@ -93,6 +92,8 @@ const FASTIFY_BODY_LIMIT = 64 * 1024 * 1024;
  * and count the upload's bytes as they stream in.
  */
 export async function fastifyServer(on: string): Promise<NetServer> {
+  // Loaded here, not at the top: the other servers' processes (some counted under valgrind) need not load fastify.
+  const { default: fastify } = await import('fastify');
   const app = fastify({ logger: false, keepAliveTimeout: 600_000, maxRequestsPerSocket: 0, bodyLimit: FASTIFY_BODY_LIMIT });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
