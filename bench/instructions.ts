@@ -15,11 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server } from '../src/index.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { withTimeout } from './lib/timeout.js';
-import { nodeHttpServer, rawServer, suite } from './suite/apps.js';
+import { serveHere, serveInChild, type ServerKind } from './lib/servers.js';
 import { makeDriver, type ClientKind } from './suite/drivers.js';
 
 type Side = 'server' | 'client';
@@ -31,7 +30,6 @@ interface Count {
 }
 
 const SELF = fileURLToPath(import.meta.url);
-const SERVER_CHILD = fileURLToPath(new URL('./suite/server-child.js', import.meta.url));
 const FULL: readonly (readonly [Side, Kind])[] = [
   ['server', 'warren'],
   ['server', 'node:http'],
@@ -58,35 +56,23 @@ async function counted(side: Side, kind: Kind, steps: number): Promise<void> {
   const path = join(dir, 's.sock');
   try {
     if (side === 'server') {
-      const close = await serve(kind, path);
+      const server = await serveHere(kind as ServerKind, path);
       const driver = fork(SELF, ['--drive', path, String(steps)], { execArgv: [], stdio: 'inherit' });
       const [code] = (await withTimeout(once(driver, 'exit'), RUN_TIMEOUT_MS, 'the raw client')) as [number | null];
-      await close();
+      // The process exits right after the count: nothing to wait for.
+      void server.close();
       if (code !== 0) throw new Error(`the raw client exited with ${code}`);
     } else {
-      const server = fork(SERVER_CHILD, ['raw', path], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const server = await serveInChild('raw', path);
       try {
-        await withTimeout(Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('the raw server exited before it listened')))]), 30_000, 'the raw server');
         await drive(kind as ClientKind, path, steps);
       } finally {
-        server.kill();
+        await server.close();
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function serve(kind: Kind, path: string): Promise<() => Promise<void>> {
-  if (kind === 'warren') {
-    const server = new Server(path, suite(), { maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000 });
-    await server.listen();
-    return () => server.close();
-  }
-  const server = kind === 'raw' ? rawServer(path) : nodeHttpServer(path);
-  if (!server.listening) await once(server, 'listening');
-  // The process exits right after the count: nothing to wait for.
-  return async () => void server.close();
 }
 
 /** `steps` W1 round trips. */

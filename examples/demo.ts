@@ -14,8 +14,8 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { echoApp, type EchoReport } from '../src/cli/echo.js';
-import { Server } from '../src/index.js';
+import { echoApp, type EchoReport } from 'warren/testing';
+import { Server } from 'warren';
 
 // Raw requests for what curl 7.88 cannot send: chunk extensions with trailers (curl has
 // no option for either; --trailer is not in 7.88), and two requests in one write. The

@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Server, describeAddress, parseCliAddress, type Address, type App, type AppResponse } from '../src/index.js';
+import { Server, describeAddress, parseCliAddress, type Address, type App, type AppResponse } from 'warren';
 
 export const helloApp: App = (_session, request): AppResponse => {
   if (request.path.length !== 1 || request.path[0] !== 'example') return { status: 404 };

@@ -12,7 +12,7 @@
 import { realpathSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Server, describeAddress, type App } from '../src/index.js';
+import { Server, describeAddress, type App } from 'warren';
 
 /** Tells the peer its own address, as the server saw it. */
 export const ipv6App: App = (session) => ({

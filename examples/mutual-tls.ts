@@ -22,8 +22,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, RequestError, Server, type App, type Address } from '../src/index.js';
-import { initPkiDir, issueFromDir } from '../src/transport/pki.js';
+import { Client, RequestError, Server, initPkiDir, issueFromDir, type App, type Address } from 'warren';
 
 /**
  * An app for a server that requires client certificates: 403 unless the client's certificate

@@ -2,7 +2,7 @@
 // connection writes a chunked upload with extensions and trailers; a server-role
 // connection reads it back event by event and answers; the client reads the answer.
 
-import { Connection, type ReceivedEvent } from '../src/protocol/index.js';
+import { Connection, type ReceivedEvent } from 'warren/protocol';
 
 const latin1 = (data: Uint8Array | Uint8Array[]): string => Buffer.concat(Array.isArray(data) ? data : [data]).toString('latin1');
 const show = (event: ReceivedEvent): string => {

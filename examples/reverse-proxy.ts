@@ -19,8 +19,8 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { echoApp, type EchoReport } from '../src/cli/echo.js';
-import { ChunkedBodyIter, Client, Server, describeAddress, type Address, type App, type ClientConnection } from '../src/index.js';
+import { echoApp, type EchoReport } from 'warren/testing';
+import { ChunkedBodyIter, Client, Server, describeAddress, type Address, type App, type ClientConnection } from 'warren';
 
 // proxy:begin
 /** An app that forwards every request to `backend` and answers with the backend's response. */

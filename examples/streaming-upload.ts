@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { realpathSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Server, type App, type AppResponse } from '../src/index.js';
+import { Server, type App, type AppResponse } from 'warren';
 
 export interface UploadReport {
   readonly bytes: number;

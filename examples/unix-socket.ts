@@ -14,7 +14,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, describeAddress, type App } from '../src/index.js';
+import { Server, describeAddress, type App } from 'warren';
 
 /** Tells the peer which socket it came in on and how many requests its connection made. */
 export const unixApp: App = (session, request) => ({

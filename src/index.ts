@@ -18,4 +18,4 @@ export {
   type IssueOptions,
   type CAOptions,
   type KeyType,
-} from './transport/pki.js';
+} from './pki/pki.js';

@@ -20,13 +20,15 @@ interface Report {
   mode: string;
   plan: { runs: number };
   machine: { cpu: string; cores: number; node: string };
+  conditions: string[];
   workloads: {
     id: string;
     variant: string;
+    condition: string;
     unit: string;
     results: { pair: string; median: number; min: number; max: number; runs: number[]; cpu?: { clientUs: number; serverUs: number } }[];
   }[];
-  ratios: { workload: string; name: string; value: number }[];
+  ratios: { workload: string; condition: string; name: string; value: number }[];
   memory: { connections: number; requested: number; servers: { server: string; connections: number; rssBeforeKiB: number; rssAfterKiB: number }[] };
   skipped: { what: string; reason: string }[];
 }
@@ -46,6 +48,15 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.match(out, /^ {2}raw +[\d.]+ MiB +[\d.]+ MiB/m);
     assert.match(out, /^ {2}warren -> raw +[\d,]+ .+round trips\/s +[\d.]+ \+ +[\d.]+/m);
     assert.match(out, /^ratio W1 unix +client: warren->raw \/ raw limit +\d+\.\d\d$/m);
+    // fastify is a server of the suite: behind undici and the raw client, and under W6's load.
+    assert.match(out, /^ {2}undici -> fastify +[\d,]+ /m);
+    assert.match(out, /^ {2}raw -> fastify +[\d,]+ /m);
+    assert.match(out, /^ratio W1 unix +server: undici->warren \/ undici->fastify +\d+\.\d\d$/m);
+    assert.match(out, /^ratio W1 unix +server: raw->warren \/ raw->fastify +\d+\.\d\d$/m);
+    assert.match(out, /^ratio W6 100 conn +warren \/ fastify +\d+\.\d\d$/m);
+    // The quick run measures without the keep-awake loops only, and says so in every table's title.
+    assert.match(out, /^W1 \[unix, no keep-awake\] /m);
+    assert.doesNotMatch(out, /^W\d \[[^\]]*, keep-awake\]/m);
 
     const report = parsed as Report;
     assert.equal(report.bench, 'suite');
@@ -94,6 +105,28 @@ test('bench suite --quick runs every workload and writes its JSON', { timeout: 1
     assert.match(text, /warren → warren/);
     assert.match(text, /<\/svg>\n$/);
   });
+});
+
+test('bench suite --awake both measures W1-W5 with and without the keep-awake loops, side by side', { timeout: 100_000 }, () => {
+  quickRun(
+    SUITE,
+    90_000,
+    ({ stdout: out, report: parsed }) => {
+      for (const transport of ['unix', '127.0.0.1']) {
+        for (const condition of ['keep-awake', 'no keep-awake']) assert.match(out, new RegExp(`^W2 \\[${transport}, ${condition}\\] `, 'm'), `no W2 ${transport} ${condition} table`);
+      }
+      assert.match(out, /^ +keep-awake +no keep-awake$/m);
+      // Both conditions of a ratio on one line.
+      assert.match(out, /^ratio W2 unix +warren<->warren \/ node:http<->node:http +\d+\.\d\d +\d+\.\d\d$/m);
+      const report = parsed as Report;
+      assert.deepEqual(report.conditions, ['keep-awake', 'no keep-awake']);
+      const w2 = report.workloads.filter((w) => w.id === 'W2' && w.variant === 'unix');
+      assert.deepEqual(w2.map((w) => w.condition).sort(), ['keep-awake', 'no keep-awake']);
+      for (const w of w2) assert.ok(w.results.every((r) => r.runs.length === report.plan.runs && r.median > 0));
+      assert.ok(report.ratios.some((r) => r.condition === 'keep-awake') && report.ratios.some((r) => r.condition === 'no keep-awake'));
+    },
+    ['--only', 'W2', '--awake', 'both'],
+  );
 });
 
 test('bench suite refuses an unknown argument', () => {

@@ -1,6 +1,7 @@
-// The servers of the suite, each run in a child process of its own: the warren app (built
-// in a TempServer child), the same routes on node:http, and the raw `net` limit, which
-// answers with fixed bytes. Routes, the same on all three:
+// The servers of the suite, each run in a child process of its own (bench/lib/servers.ts):
+// the warren app, the same routes on node:http and on fastify, and the raw `net` limit,
+// which answers with fixed bytes. Each function listens and resolves with the server once
+// it is listening; none talks to a parent. Routes, the same on all four:
 //
 //   GET /example   -> 200 "hello, world"                      (W2, W3, W6)
 //   POST /         -> 200, the request body echoed (108 B)    (W1)
@@ -37,19 +38,21 @@ export function suite(): App {
   };
 }
 
-/** Where a server child listens: a Unix socket path, or '127.0.0.1' / '::1' on a port the kernel chooses. */
-function listen(server: NetServer, on: string): NetServer {
-  const ready = (): void => {
-    process.send?.({ ready: true, address: server.address() });
-  };
-  if (on.startsWith('/')) server.listen({ path: on }, ready);
-  else server.listen({ host: on, port: 0 }, ready);
-  process.on('disconnect', () => process.exit(0));
-  return server;
+/** Listens on a Unix socket path, or on '127.0.0.1' / '::1' at a port the kernel chooses. */
+function listen(server: NetServer, on: string): Promise<NetServer> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const ready = (): void => {
+      server.off('error', reject);
+      resolve(server);
+    };
+    if (on.startsWith('/')) server.listen({ path: on }, ready);
+    else server.listen({ host: on, port: 0 }, ready);
+  });
 }
 
 /** The same routes on node:http, with keep-alive long enough for the whole run. */
-export function nodeHttpServer(on: string): NetServer {
+export function nodeHttpServer(on: string): Promise<NetServer> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET') {
       const body = req.url === '/64k' ? BODY_64K : HELLO;
@@ -80,11 +83,39 @@ export function nodeHttpServer(on: string): NetServer {
   return listen(server, on);
 }
 
+/** fastify's body limit for the upload route (its default is 1 MiB). */
+const FASTIFY_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The same routes on fastify, as its users write them: a route per path, and content-type
+ * parsers that hand the JSON body over as bytes (echoed unchanged, as the other servers do)
+ * and count the upload's bytes as they stream in.
+ */
+export async function fastifyServer(on: string): Promise<NetServer> {
+  // Loaded here, not at the top: the other servers' processes (some counted under valgrind) need not load fastify.
+  const { default: fastify } = await import('fastify');
+  const app = fastify({ logger: false, keepAliveTimeout: 600_000, maxRequestsPerSocket: 0, bodyLimit: FASTIFY_BODY_LIMIT });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => {
+    let bytes = 0;
+    payload.on('data', (d: Buffer) => (bytes += d.length));
+    payload.on('end', () => done(null, bytes));
+    payload.on('error', (error: Error) => done(error, undefined));
+  });
+  app.get('/example', (_request, reply) => reply.send(HELLO));
+  app.get('/64k', (_request, reply) => reply.send(BODY_64K));
+  app.post('/', (request, reply) => reply.type('application/json').send(request.body as Buffer));
+  app.post('/upload', (request, reply) => reply.send(String(request.body as number)));
+  await app.listen(on.startsWith('/') ? { path: on } : { host: on, port: 0 });
+  return app.server as NetServer;
+}
+
 /**
  * The limit: a `net` server that finds where each request ends (see RequestFramer) and
  * writes fixed response bytes, all the answers to one read in one write.
  */
-export function rawServer(on: string): NetServer {
+export function rawServer(on: string): Promise<NetServer> {
   const answers: Record<RawRoute, Buffer> = {
     example: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${HELLO.length}\r\n\r\n`, 'latin1'), HELLO]),
     '64k': Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${BODY_64K.length}\r\n\r\n`, 'latin1'), BODY_64K]),

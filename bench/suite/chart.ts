@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // A type-only import, erased from the output: reading a report must not run the suite.
-import type { WorkloadResult } from './main.js';
+import type { WorkloadResult } from './results.js';
 
 interface Report {
   readonly bench: string;
@@ -30,7 +30,7 @@ const SHORT: Record<string, string> = {
   W6: 'W6 GET /example, concurrent',
 };
 
-/** Colours by pair: warren blues, node:http greens, undici purples, the raw limit greys. */
+/** Colours by pair: warren blues, node:http greens, fastify oranges, undici purples, the raw limit greys. */
 const COLOURS: Record<string, string> = {
   'warren -> warren': '#2563eb',
   'warren -> node:http': '#60a5fa',
@@ -40,8 +40,10 @@ const COLOURS: Record<string, string> = {
   'raw -> raw (limit)': '#4b5563',
   'raw -> warren': '#93c5fd',
   'raw -> node:http': '#86efac',
+  'undici -> fastify': '#ea580c',
+  'raw -> fastify': '#fdba74',
 };
-const BY_SERVER: Record<string, string> = { warren: '#2563eb', 'node:http': '#16a34a', raw: '#4b5563' };
+const BY_SERVER: Record<string, string> = { warren: '#2563eb', 'node:http': '#16a34a', fastify: '#ea580c', raw: '#4b5563' };
 
 const WIDTH = 820;
 const LABEL = 180;
@@ -74,7 +76,8 @@ export function chart(report: Report): string {
     if (w.results.length === 0) continue;
     const top = niceMax(Math.max(...w.results.map((r) => r.max)));
     const scale = (v: number): number => (v / top) * BARS;
-    const title = `${SHORT[w.id] ?? w.id} [${w.variant}], ${w.unit}`;
+    // Reports from before the two conditions have none: they ran with the keep-awake loops.
+    const title = `${SHORT[w.id] ?? w.id} [${w.variant}${w.condition === undefined ? '' : `, ${w.condition}`}], ${w.unit}`;
     out.push(`<g transform="translate(0 ${y})">`);
     out.push(`<text class="h" x="8" y="14">${escape(title)}</text><text class="s l" x="${LABEL + BARS}" y="14">scale 0-${format(top, w.unit)}</text>`);
     let whiskers = '';

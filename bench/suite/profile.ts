@@ -1,6 +1,6 @@
 // Where warren's time goes under one of the suite's workloads (default W2: sequential
 // GET /example on one keep-alive connection over a Unix socket). By default it runs the
-// suite's warren server in a TempServer child under `node --cpu-prof`, drives it with the
+// suite's warren server in a child (bench/lib/servers.ts) under `node --cpu-prof`, drives it with the
 // raw-socket client (so that only the server is warren) or the warren client, closes it
 // gracefully so the profile is written, and lists the functions with the most self time,
 // and the time by file. With --side client it profiles the warren client instead, in this
@@ -9,13 +9,12 @@
 //   node dist/bench/suite/profile.js [--op example|json|64k|pipeline|upload] [--side server|client]
 //                                    [--client raw|warren] [--seconds N] [--top N] [--keep DIR]
 
-import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TempServer } from '../../src/testing/index.js';
+import { serveInChild } from '../lib/servers.js';
 import { makeDriver, runFor, type ClientKind, type Op } from './drivers.js';
 
 interface ProfileNode {
@@ -115,21 +114,15 @@ function report(profile: Profile, top: number): void {
 /** The warren server in a child under --cpu-prof, driven from here. */
 async function profileServer({ op, client, seconds, top, keep }: Args): Promise<void> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'warren-profile-'));
-  const server = await TempServer.startWith({
-    address: join(dir, 'warren.sock'),
-    module: new URL('./apps.js', import.meta.url),
-    exportName: 'suite',
-    options: { maxRequestsPerConnection: 1e9, keepAliveTimeout: 600_000, maxBodyBytes: 64 * 1024 * 1024 },
-    execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-  });
-  const driver = await makeDriver(client, op, { path: server.address as string });
+  const server = await serveInChild('warren', join(dir, 'warren.sock'), {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const driver = await makeDriver(client, op, server.target);
   await runFor(driver, 500, 1e7);
   const { requests, seconds: took } = await runFor(driver, seconds * 1000, 1e7);
   await driver.close();
-  const exit = await server.close(10_000);
-  if (exit.code !== 0) throw new Error(`the server child did not exit cleanly (${exit.signal ?? exit.code}); no profile`);
+  // Its channel closed, the child exits by itself, and --cpu-prof writes the profile then.
+  await server.close();
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error(`no .cpuprofile in ${dir}`);
+  if (file === undefined) throw new Error(`no .cpuprofile in ${dir}: the server child did not exit by itself`);
   console.log(`the warren server under ${WORKLOAD[op]}, one connection, Unix socket, ${client} client: ${Math.round(requests / took).toLocaleString('en-US')} requests/s while profiled`);
   report(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, top);
   if (keep === null) rmSync(dir, { recursive: true, force: true });
@@ -140,12 +133,8 @@ async function profileServer({ op, client, seconds, top, keep }: Args): Promise<
 async function profileClient({ op, seconds, top, keep }: Args): Promise<void> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'warren-profile-'));
   const path = join(dir, 'raw.sock');
-  const child = fork(fileURLToPath(new URL('./server-child.js', import.meta.url)), ['raw', path]);
+  const server = await serveInChild('raw', path);
   try {
-    await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', () => reject(new Error('the raw server child exited')));
-    });
     const driver = await makeDriver('warren', op, { path });
     await runFor(driver, 500, 1e7);
     const session = new Session();
@@ -161,7 +150,7 @@ async function profileClient({ op, seconds, top, keep }: Args): Promise<void> {
     if (keep !== null) writeFileSync(join(dir, 'client.cpuprofile'), JSON.stringify(profile));
     report(profile, top);
   } finally {
-    child.kill();
+    await server.close();
     if (keep === null) rmSync(dir, { recursive: true, force: true });
   }
 }

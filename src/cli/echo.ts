@@ -9,6 +9,7 @@ import type { ServerRequest } from '../server/request.js';
 import type { TlsIdentity } from '../transport/tls.js';
 import { ChunkedBody } from '../transport/body.js';
 
+/** One chunk of a chunked request body, as the echo reports it (the last chunk too). */
 export interface EchoChunk {
   readonly size: number;
   readonly extensions: [name: string, value: string | null][];

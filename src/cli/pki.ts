@@ -1,5 +1,5 @@
 // `warren pki init DIR` and `warren pki issue DIR NAME --client|--server|--both`: a CA in a
-// directory, and certificates it issues written beside it (see transport/pki.ts).
+// directory, and certificates it issues written beside it (see pki/pki.ts).
 //
 // Output (stdout), one `label  value` line each, for a script to read:
 //   certificate  DIR/NAME.crt
@@ -10,7 +10,7 @@
 // certificate cannot hold...) with `warren: sentence` on stderr, 2 bad usage.
 
 import { resolve } from 'node:path';
-import { initPkiDir, issueFromDir, type PemPaths } from '../transport/pki.js';
+import { initPkiDir, issueFromDir, type PemPaths } from '../pki/pki.js';
 
 export const PKI_USAGE = `  pki init DIR [--name NAME] [--days N]
                  create a CA in DIR (made 0700 if new): DIR/ca.crt and DIR/ca.key

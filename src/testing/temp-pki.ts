@@ -1,13 +1,13 @@
 // TempPKI: a throw-away CA for tests of TLS servers and clients. It lives in memory and in a
 // temp directory (every file it hands out is also on disk, for code that takes paths), and
-// cleanup() removes the directory. Certificates come from transport/pki.ts (RFC 5280), with
+// cleanup() removes the directory. Certificates come from pki/pki.ts (RFC 5280), with
 // EC P-256 keys so that making many of them stays fast.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCA, writePem, type CertificateAuthority, type IssueOptions, type KeyType } from '../transport/pki.js';
+import { createCA, writePem, type CertificateAuthority, type IssueOptions, type KeyType } from '../pki/pki.js';
 
 /** One certificate with its key and the CA that verifies it, as PEM text and as files. */
 export interface TempCredentials {

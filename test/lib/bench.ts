@@ -18,13 +18,13 @@ export interface QuickRun {
   readonly elapsedMs: number;
 }
 
-/** Runs `script --quick --json FILE`, asserts that it exits 0, and hands the output to `check`. */
-export function quickRun(script: string, timeoutMs: number, check: (run: QuickRun) => void): void {
+/** Runs `script --quick --json FILE [...args]`, asserts that it exits 0, and hands the output to `check`. */
+export function quickRun(script: string, timeoutMs: number, check: (run: QuickRun) => void, args: readonly string[] = []): void {
   const dir = mkdtempSync(join(tmpdir(), 'warren-bench-'));
   try {
     const json = join(dir, 'result.json');
     const started = Date.now();
-    const child = spawnSync(process.execPath, [script, '--quick', '--json', json], { encoding: 'utf8', timeout: timeoutMs });
+    const child = spawnSync(process.execPath, [script, '--quick', '--json', json, ...args], { encoding: 'utf8', timeout: timeoutMs });
     const elapsedMs = Date.now() - started;
     assert.equal(child.error, undefined, String(child.error));
     assert.equal(child.status, 0, `exit ${child.status}\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`);
