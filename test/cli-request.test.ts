@@ -160,7 +160,7 @@ describe('warren request against in-process servers', { timeout: TIMEOUT * 2 }, 
     assert.equal(run.code, 0, run.stderr);
     const { statusLine, fields, body } = shown(run);
     assert.equal(statusLine, 'HTTP/1.1 200 OK');
-    assert.deepEqual(fields, ['Content-Type: text/plain', 'X-Kind: chunked', 'Transfer-Encoding: chunked']);
+    assert.deepEqual(fields.filter((field) => !field.startsWith('Date: ')), ['Content-Type: text/plain', 'X-Kind: chunked', 'Transfer-Encoding: chunked']);
     assert.equal(body.toString('utf8'), 'hello, world');
     assert.deepEqual(run.stderr.split('\n'), [
       'chunk 5;a=1;q="x y"',
@@ -193,7 +193,7 @@ describe('warren request against in-process servers', { timeout: TIMEOUT * 2 }, 
     const run = await warrenRequest(address, 'GET', '/big');
     assert.equal(run.code, 0, run.stderr);
     const { fields, body } = shown(run);
-    assert.deepEqual(fields, [`Content-Length: ${data.length}`]);
+    assert.deepEqual(fields.filter((field) => !field.startsWith('Date: ')), [`Content-Length: ${data.length}`]);
     assert.ok(body.equals(data));
   });
 });

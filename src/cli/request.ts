@@ -24,7 +24,7 @@ import { once } from 'node:events';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Client } from '../client/client.js';
 import type { ClientConnection } from '../client/connection.js';
-import type { ChunkExtension, FieldLine } from '../protocol/index.js';
+import { trimOws, type ChunkExtension, type FieldLine } from '../protocol/index.js';
 import { parseCliAddress, type Address } from '../transport/address.js';
 import { BodyIter, ChunkedBody, ChunkedBodyIter, type OutgoingBody, type OutgoingChunk } from '../transport/body.js';
 import { RequestError } from '../transport/errors.js';
@@ -168,7 +168,7 @@ function parse(args: readonly string[], usage: (message: string) => Error): Pars
       const line = value();
       const colon = line.indexOf(':');
       if (colon <= 0) throw usage(`a header is 'Name: value', got '${line}'`);
-      headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+      headers.push([trimOws(line.slice(0, colon)), trimOws(line.slice(colon + 1))]);
     } else if (arg === '-d' || arg === '--data') {
       if (data !== null || dataFile !== null) throw usage('give one of --data and --data-file, once');
       data = value();

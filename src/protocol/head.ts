@@ -9,7 +9,7 @@ import { latin1 } from './bytes.js';
 import { Fields } from './fields.js';
 import type { HttpVersion } from './events.js';
 import type { Limits } from './limits.js';
-import { ABSOLUTE_FORM, AUTHORITY_FORM, TOKEN, VALUE_FORBIDDEN, digitsValue, expectsContinue, isHost, isOws, isTarget, listMembers, lowerToken } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, TOKEN, VALUE_FORBIDDEN, digitsValue, expectsContinue, isHost, isOws, isTarget, listMembers, lowerToken, trimOws } from './syntax.js';
 
 /** What the parser reads: a request head, a response head, or a trailer section. */
 export type HeadKind = 'request' | 'response' | 'trailers';
@@ -271,10 +271,15 @@ export class HeadParser {
         break;
       }
       case 'transfer-encoding': {
-        for (const coding of value.split(',')) {
-          const token = coding.trim().toLowerCase();
+        // Empty members are ignored (RFC 9110 §5.6.1), and only SP and HTAB are trimmed: a
+        // member with any other byte around its coding (0xA0, a control) is not a coding.
+        const codings = listMembers(value);
+        if (codings.length === 0) {
+          throw remoteError('invalid-transfer-encoding', 'Transfer-Encoding names no coding (RFC 9112 §6.1)');
+        }
+        for (const token of codings) {
           if (!TOKEN.test(token)) {
-            throw remoteError('invalid-transfer-encoding', 'Transfer-Encoding is not a list of codings (RFC 9112 §6.1)');
+            throw remoteError('invalid-transfer-encoding', `Transfer-Encoding "${value}" is not a list of codings (RFC 9112 §6.1)`);
           }
           if (this.#codings > 0) {
             throw token === 'chunked'
@@ -320,7 +325,8 @@ function parseContentLength(value: string, maxDigits: number): number {
   if (plain !== -1) return plain;
   let length = -1;
   for (const member of value.split(',')) {
-    const digits = member.trim();
+    // OWS only: trim() would take U+00A0 and read "5\xa0" as 5 (RFC 9112 §6.3: 400 and close).
+    const digits = trimOws(member);
     if (!/^[0-9]+$/.test(digits) || digits.replace(/^0+(?=.)/, '').length > maxDigits) {
       throw remoteError('invalid-content-length', `Content-Length "${value}" is not a number of at most ${maxDigits} digits`);
     }
@@ -365,7 +371,7 @@ function checkRequestLine(text: string, start: number, end: number, complete: bo
 /** A status line text[start, end), or the start of one: version, status code, then reason phrase. */
 function checkStatusLine(text: string, start: number, end: number, complete: boolean, dirty: boolean): [HttpVersion, number, string] | null {
   const length = end - start;
-  const version = checkVersion(text, start, start + Math.min(8, length), complete, true);
+  const version = checkVersion(text, start, start + Math.min(9, length), complete, true);
   if (version === null) return null;
   if (length === 8 && !complete) return null;
   if (length === 8 || text.charCodeAt(start + 8) !== 0x20) {
@@ -409,13 +415,20 @@ function checkVersion(text: string, start: number, end: number, complete: boolea
     if (complete) throw versionError(text.slice(start, end));
     return null;
   }
+  // A version is exactly DIGIT "." DIGIT: "HTTP/1.32" is no version (400), not a version
+  // unsupported (505). Whether more follows the eighth char is known only with the ninth.
+  if (length > 8) {
+    const next = text.charCodeAt(start + 8);
+    if (!prefixOnly || (next >= 0x30 && next <= 0x39)) throw versionError(text.slice(start, end));
+  } else if (!complete) {
+    return null;
+  }
   // Judged by its two digits: no string is cut out for a version that is spoken.
   const major = text.charCodeAt(start + 5);
   const minor = text.charCodeAt(start + 7);
   if (major !== 0x31 || (minor !== 0x31 && minor !== 0x30)) {
     throw remoteError('unsupported-version', `${text.slice(start, start + 8)} is not supported: only HTTP/1.0 and HTTP/1.1`, 505);
   }
-  if (length > 8 && !prefixOnly) throw versionError(text.slice(start, end));
   return minor === 0x31 ? '1.1' : '1.0';
 }
 

@@ -5,7 +5,7 @@ export { Fields, type FieldLine, type FieldsInit } from './fields.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
 export { reasonPhrase } from './status.js';
 export { opensTunnel, requestStatesEmptyLength, responseHasBody, type Framing } from './framing.js';
-export { expectsContinue, keepAliveTimeout } from './syntax.js';
+export { expectsContinue, keepAliveTimeout, listMembers, trimOws } from './syntax.js';
 export type { State } from './state.js';
 export type {
   ChunkExtension,

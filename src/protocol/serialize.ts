@@ -99,7 +99,8 @@ function checkLine(name: string, value: string, facts: OutgoingFacts | null): nu
     throw localError('invalid-event', `field name ${JSON.stringify(name)} is not a token: no spaces, colons, CR or LF (RFC 9110 §5.1)`);
   }
   if (typeof value !== 'string') {
-    throw localError('invalid-event', `field ${name} has a ${typeof value} value: field values are strings`);
+    const given = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw localError('invalid-event', `field ${name} has ${given} as its value: a field value is a string (one field line per value)`);
   }
   if (!isValueText(value)) {
     throw localError('invalid-event', `field ${name} has a value with CR, LF, NUL, another control or a char above U+00FF (RFC 9110 §5.5)`);

@@ -128,7 +128,11 @@ function hostClass(c: number): number {
   return c < 128 ? HOST_CHARS[c]! : 0;
 }
 
-/** Trims SP and HTAB from both ends (OWS, RFC 9110 §5.6.3). */
+/**
+ * Trims SP and HTAB from both ends (OWS, RFC 9110 §5.6.3), and nothing else: the one trim
+ * for protocol text. String.prototype.trim() also strips U+00A0, U+0085 and the other
+ * Unicode spaces, which a latin1 head can carry, and would read "\xa0chunked" as chunked.
+ */
 export function trimOws(text: string): string {
   let start = 0;
   let end = text.length;
@@ -137,11 +141,16 @@ export function trimOws(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+/** Whether a char code is SP or HTAB, the only whitespace of HTTP (RFC 9110 §5.6.3). */
 export function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** Splits a comma list (RFC 9110 §5.6.1) into trimmed, lowercased, non-empty members. */
+/**
+ * Splits a comma list (RFC 9110 §5.6.1) into OWS-trimmed, lowercased members, leaving out
+ * the empty ones (", close", "chunked,"), which a recipient MUST accept and ignore. The
+ * one list rule of the core: Transfer-Encoding and Connection are read through it.
+ */
 export function listMembers(value: string): string[] {
   if (value.indexOf(',') === -1) {
     const member = trimOws(value);
@@ -162,6 +171,11 @@ export function listMembers(value: string): string[] {
  */
 export function keepAliveTimeout(value: string | null): number | null {
   if (value === null) return null;
-  const match = /(?:^|,)\s*timeout\s*=\s*(\d{1,9})\s*(?:,|$)/i.exec(value);
-  return match === null ? null : Number(match[1]);
+  for (const member of listMembers(value)) {
+    const eq = member.indexOf('=');
+    if (eq === -1 || trimOws(member.slice(0, eq)) !== 'timeout') continue;
+    const seconds = digitsValue(trimOws(member.slice(eq + 1)), 9);
+    return seconds === -1 ? null : seconds;
+  }
+  return null;
 }

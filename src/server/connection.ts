@@ -20,8 +20,10 @@ import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
 import { corkForTick, drained, prepare, bodyWithHead, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
-import type { App, AppResponse } from './app.js';
+import type { App } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
+import { checkResponse } from './check-response.js';
+import { hasDate, type HttpDate } from './date.js';
 import { ServerRequest } from './request.js';
 import type { Session } from './session.js';
 
@@ -31,6 +33,8 @@ export interface ServerContext {
   readonly options: ResolvedServerOptions;
   readonly onError: (error: unknown, session: Session) => void;
   readonly deadlines: Deadlines;
+  /** The Date field's value, refreshed by the deadline tick. A Server always gives one; without (a bench's bare context), responses carry no Date. */
+  readonly date?: HttpDate;
   closed(conn: ServerConnection): void;
 }
 
@@ -40,12 +44,15 @@ type Phase = 'head' | 'app' | 'respond' | 'done';
 const LINGER_MS = 5000;
 type Piece = DataEvent | EndOfMessageEvent;
 
+/** @internal One accepted connection, driven by its Server. */
 export class ServerConnection implements Timed, Sink {
   readonly #ctx: ServerContext;
   readonly #socket: Socket;
   readonly #conn: Connection;
+  /** @internal The session the app sees for this connection. */
   readonly session: Session;
   #phase: Phase = 'head';
+  /** @internal See Timed: the sweep that expires this connection's current wait. */
   deadline = Infinity;
   #deadlineKind: 'idle' | 'head' | 'body' | 'linger' | null = null;
   /** The body of the request being answered, while its exchange lasts. */
@@ -69,12 +76,18 @@ export class ServerConnection implements Timed, Sink {
     this.#loop();
   }
 
-  /** Server.close(): finish the exchange in flight, then close; close at once when idle. */
+  /** @internal Server.closeAllConnections(), or close()'s timeout: ends the connection now, whatever it is doing. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  /** @internal Server.close(): finish the exchange in flight, then close; close at once when idle. */
   shutdown(): void {
     this.#closeAfter = true;
     if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
   }
 
+  /** @internal The deadline tick's call when a timeout has passed. */
   expire(): void {
     const kind = this.#deadlineKind;
     this.#disarm();
@@ -188,14 +201,12 @@ export class ServerConnection implements Timed, Sink {
     }
   }
 
-  #respond(response: AppResponse): void {
+  #respond(response: unknown): void {
     if (this.#phase !== 'app') return;
     let head;
     let plan;
     try {
-      if (response === null || typeof response !== 'object') {
-        throw new WarrenError('invalid-response', `the app returned ${String(response)}; it returns { status, reason?, headers?, body? }`);
-      }
+      checkResponse(response);
       const source = this.#source!;
       const status = response.status;
       if (opensTunnel(source.method, status)) {
@@ -206,6 +217,8 @@ export class ServerConnection implements Timed, Sink {
       plan = prepared.plan;
       // A client still waiting for 100 Continue may never send the body: the connection cannot go on (RFC 9110 §10.1.1).
       if (this.#conn.expectingContinue) this.#closeAfter = true;
+      const date = this.#ctx.date;
+      if (date !== undefined && !hasDate(prepared.fields)) prepared.fields.push(['Date', date.value]);
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
       head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: bodyWithHead(plan) });
     } catch (error) {
@@ -265,11 +278,12 @@ export class ServerConnection implements Timed, Sink {
     const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
     try {
       const body = Buffer.from(text);
+      const date = this.#ctx.date;
       this.write(
         this.#conn.send({
           type: 'response',
           status,
-          fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ['Connection', 'close']],
+          fields: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ...(date === undefined ? [] : [['Date', date.value] as const]), ['Connection', 'close']],
           body,
         }),
       );
@@ -287,13 +301,14 @@ export class ServerConnection implements Timed, Sink {
     this.#arm('linger', LINGER_MS);
   }
 
-  // Sink: the response goes out through here.
+  /** @internal Sink: the response goes out through here. */
   write(chunks: Uint8Array[]): boolean {
     // More requests are already here (pipelined): their responses leave together.
     if (this.#conn.bufferedBytes > 0) corkForTick(this.#socket);
     return writeChunks(this.#socket, chunks, 'response');
   }
 
+  /** @internal Sink: waits until the socket takes writes again, bounded by the body timeout. */
   async drain(): Promise<void> {
     const wait = drained(this.#socket, 'response');
     if (wait === null) return;
@@ -383,11 +398,13 @@ class ExchangeSource implements BodySource {
     this.version = version;
   }
 
+  /** @internal */
   next(): Piece | Promise<Piece> {
     if (!this.#live) throw new WarrenError('misuse', 'a request body was read after its response was sent: read it before responding');
     return this.#owner.nextPiece();
   }
 
+  /** @internal */
   expire(): void {
     this.#live = false;
   }

@@ -1,4 +1,4 @@
-export { Server, type ServerHooks } from './server.js';
+export { Server, type CloseOptions, type ServerHooks } from './server.js';
 export type { App, AppResponse } from './app.js';
 export { ServerRequest, type HeaderMap } from './request.js';
 export { Session, type TlsIdentity } from './session.js';

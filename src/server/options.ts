@@ -4,6 +4,7 @@
 import { resolveLimits, type Limits } from '../protocol/index.js';
 import { resolveNumbers } from '../transport/options.js';
 
+/** The server's limits and timeouts; every one optional. */
 export interface ServerOptions {
   /** Connections served at once; more are answered 503 and closed (Degu: 50; nginx worker_connections: 512). Default 512. */
   readonly maxConnections?: number;
@@ -27,6 +28,7 @@ export interface ServerOptions {
   readonly limits?: Partial<Limits>;
 }
 
+/** ServerOptions with every default filled in, as `server.options` shows them. */
 export interface ResolvedServerOptions {
   readonly maxConnections: number;
   readonly maxRequestsPerConnection: number;
@@ -40,6 +42,7 @@ export interface ResolvedServerOptions {
   readonly limits: Limits;
 }
 
+/** The defaults, each with its precedent on ServerOptions. */
 export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxConnections: 512,
   maxRequestsPerConnection: 1000,
@@ -51,8 +54,10 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   readAheadBytes: 64 * 1024,
 });
 
+/** The options with their defaults, checked: a TypeError names an unknown key (listing the known ones) or a bad value. */
 export function resolveServerOptions(options: ServerOptions | undefined, localSocket: boolean): ResolvedServerOptions {
-  const out = resolveNumbers(options, DEFAULT_SERVER_OPTIONS, ['requireHost', 'limits'], 'Server option');
+  // onError and tls are hooks, taken by new Server() before these: named here so that a misspelt key's message lists them.
+  const out = resolveNumbers(options, DEFAULT_SERVER_OPTIONS, ['requireHost', 'limits', 'onError', 'tls'], 'Server option');
   const given = (options ?? {}) as Record<string, unknown>;
   const requireHost = given['requireHost'] ?? !localSocket;
   if (typeof requireHost !== 'boolean') throw new TypeError(`Server option requireHost must be true or false, got ${String(requireHost)}`);

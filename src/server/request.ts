@@ -11,10 +11,17 @@ export type { HeaderMap };
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
+/**
+ * One request as an app receives it: method, target, version, the field lines (raw) and
+ * `headers` (by lowercase name), the body (null when it has none), and the path split for
+ * routing. Made by the server; an app's unit tests may make one too.
+ */
 export class ServerRequest {
+  /** The method, case as received (methods are case-sensitive, RFC 9110 §9.1). */
   readonly method: string;
   /** The request-target as received. */
   readonly uri: string;
+  /** '1.1' or '1.0'. */
   readonly version: HttpVersion;
   /** The field lines as received: raw names, in order. */
   readonly fields: Fields;

@@ -5,6 +5,11 @@ import type { TlsIdentity } from '../transport/tls.js';
 
 export type { TlsIdentity };
 
+/**
+ * One connection as an app sees it: the peer's address and TLS identity, the requests
+ * served so far, and a store for per-connection state. The same object for every request
+ * on the connection, and for onConnect before them.
+ */
 export class Session {
   /** The peer: [host, port] over TCP; over a Unix socket, whose peers are unnamed, the server's own address. */
   readonly address: Address;
@@ -13,6 +18,7 @@ export class Session {
   #requests = 0;
   #store: Map<unknown, unknown> | null = null;
 
+  /** Made by the server for each connection; an app's unit tests may make one too. */
   constructor(address: Address, tls: TlsIdentity | null = null) {
     this.address = address;
     this.tls = tls;
@@ -28,7 +34,7 @@ export class Session {
     return this.#requests;
   }
 
-  /** @internal */
+  /** @internal The server counts each request it hands the app. */
   countRequest(): number {
     return ++this.#requests;
   }

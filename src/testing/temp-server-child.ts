@@ -6,7 +6,7 @@
 import { Server } from '../server/index.js';
 import type { App } from '../server/index.js';
 import { checkAddress } from '../transport/address.js';
-import type { ChildMessage, ParentMessage, StartSpec } from './temp-server.js';
+import { CHILD_MARK, CHILD_SYMBOL, type ChildMessage, type ParentMessage, type StartSpec } from './temp-server.js';
 
 /** How long a child whose parent died waits for in-flight exchanges before exiting anyway. */
 const ORPHAN_GRACE_MS = 500;
@@ -88,6 +88,11 @@ async function closeAndExit(grace: number | null): Promise<void> {
 }
 
 function main(): void {
+  // Marked before the app module is imported: a TempServer start from it is refused (see refuseInChild).
+  if (process.env[CHILD_MARK] !== undefined) {
+    (globalThis as Record<symbol, unknown>)[CHILD_SYMBOL] = true;
+    delete process.env[CHILD_MARK];
+  }
   if (process.send === undefined) {
     console.error('warren: temp-server-child is started by TempServer.start() through an IPC channel, not run directly');
     process.exit(2);

@@ -309,3 +309,36 @@ test('inheritedExecArgv drops the flags a child must not get', () => {
   );
   assert.deepEqual(inheritedExecArgv(['-pe', '1+1', '--conditions=dev']), ['--conditions=dev']);
 });
+
+test('a script that starts a TempServer of itself fails fast with what to do, instead of forking children', async () => {
+  const script = fileURLToPath(new URL('./fixtures/recursive.js', import.meta.url));
+  const started = Date.now();
+  const run = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => run.kill('SIGKILL'), 25_000);
+  const code = await new Promise<number | null>((resolve) => run.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  // The fixture's startTimeout is 30 s: a chain of children would end only there, or at the kill.
+  assert.ok(Date.now() - started < 20_000, `it took ${Date.now() - started} ms`);
+  assert.notEqual(code, 0, output);
+  assert.match(output, /called inside a TempServer child/);
+  assert.match(output, /Move the builder to its own module/);
+  assert.match(output, /TempServer\.inProcess\(app\)/);
+  assert.doesNotMatch(output, /listening on/);
+});
+
+test('TempServer.inProcess() serves an app in this process behind the same interface', async () => {
+  const server = await TempServer.inProcess(() => ({ status: 200, body: 'in process' }));
+  assert.equal(server.pid, process.pid);
+  assert.equal(server.running, true);
+  assert.deepEqual(await request(server.address), { status: 200, body: 'in process' });
+  assert.deepEqual(await server.close(), { code: 0, signal: null });
+  assert.equal(server.running, false);
+  assert.equal(await connectError(server.address), 'ECONNREFUSED');
+  const killed = await TempServer.inProcess(() => ({ status: 200 }), { address: join(tmpdir(), `warren-inprocess-${process.pid}.sock`) });
+  assert.equal(typeof killed.address, 'string');
+  assert.deepEqual(await killed.kill(), { code: null, signal: 'SIGKILL' });
+  assert.deepEqual(await killed.exited, { code: null, signal: 'SIGKILL' });
+});

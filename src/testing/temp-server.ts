@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ServerOptions } from '../server/index.js';
+import { Server, type App, type ServerHooks, type ServerOptions } from '../server/index.js';
 import type { ServerTlsOptions } from '../transport/tls.js';
 
 /** Server options that travel to the child as JSON: no onError hook; tls with PEM text. */
@@ -69,29 +69,76 @@ export type ParentMessage = { readonly start: StartSpec } | { readonly close: tr
 export type ChildMessage = { readonly ready: true; readonly address: Address } | { readonly error: string };
 
 const CHILD_PATH = fileURLToPath(new URL('./temp-server-child.js', import.meta.url));
+
+/**
+ * @internal The environment variable that marks a TempServer child: the child reads it
+ * at its start, keeps the mark on globalThis (where every copy of warren sees it) and
+ * removes it from its environment, so the app's own children do not inherit it.
+ */
+export const CHILD_MARK = 'WARREN_TEMP_SERVER_CHILD';
+/** @internal Where the child keeps its mark. */
+export const CHILD_SYMBOL = Symbol.for('warren.testing.temp-server-child');
+
+/** Refuses a start from inside a child: a module that starts a TempServer of itself would fork a child per import, for ever. */
+function refuseInChild(module: string): void {
+  if ((globalThis as Record<symbol, unknown>)[CHILD_SYMBOL] !== true) return;
+  throw new Error(
+    `TempServer.startWith() for ${module} was called inside a TempServer child, most likely by the app module it imports: ` +
+      'a module that exports the app builder and also starts a TempServer of itself starts one more child at each import. ' +
+      'Move the builder to its own module and pass that module, or use TempServer.inProcess(app) to serve the app in this process.',
+  );
+}
 const DEFAULT_START_TIMEOUT = 10_000;
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 /** How long a child that reported a failure gets to exit by itself before SIGKILL. */
 const FAILED_EXIT_GRACE = 1_000;
 
+/** What TempServer.inProcess() takes besides the app. */
+export interface InProcessSpec {
+  /** Where to listen. Default ['127.0.0.1', 0]: a free port on loopback. */
+  readonly address?: Address;
+  /** Options for `new Server(address, app, options)`, hooks included (this process: no JSON needed). */
+  readonly options?: ServerOptions & ServerHooks;
+  /** How long close() lets exchanges in flight finish before it destroys their connections. Default 5 s. */
+  readonly closeTimeout?: number;
+}
+
+/** The two ways a TempServer runs: a child process, or a Server in this process. */
+type Backend = { readonly child: ChildProcess } | { readonly server: Server };
+
 export class TempServer {
   /** The address the server is listening on, in the form given, with the port the kernel chose. */
   readonly address: Address;
-  /** The child's process id. */
+  /** The child's process id; this process's for inProcess(). */
   readonly pid: number;
-  /** Settles when the child has exited (and a Unix socket file it could not remove is gone). */
+  /** Settles when the child has exited (and a Unix socket file it could not remove is gone), or the in-process server has closed. */
   readonly exited: Promise<TempServerExit>;
-  readonly #child: ChildProcess;
+  readonly #backend: Backend;
   readonly #closeTimeout: number;
   #exit: TempServerExit | null = null;
   #closing: Promise<TempServerExit> | null = null;
+  #markExited: ((exit: TempServerExit) => void) | null = null;
 
-  private constructor(child: ChildProcess, pid: number, address: Address, exited: Promise<TempServerExit>, closeTimeout: number) {
-    this.#child = child;
+  private constructor(backend: Backend, pid: number, address: Address, exited: Promise<TempServerExit> | null, closeTimeout: number) {
+    this.#backend = backend;
     this.pid = pid;
     this.address = address;
     this.#closeTimeout = closeTimeout;
-    this.exited = exited.then((exit) => (this.#exit = exit));
+    const done = exited ?? new Promise<TempServerExit>((resolve) => (this.#markExited = resolve));
+    this.exited = done.then((exit) => (this.#exit = exit));
+  }
+
+  /**
+   * Serves `app` in this process, on a real socket, behind the same interface as a child's:
+   * for a test whose app cannot be imported by a child (a closure, a fixture of the test
+   * file itself), or that wants its app's state at hand. Resolves once it listens.
+   */
+  static async inProcess(app: App, spec: InProcessSpec = {}): Promise<TempServer> {
+    if (spec === null || typeof spec !== 'object') throw new TypeError('TempServer.inProcess(app, spec?) takes { address?, options?, closeTimeout? } as its spec');
+    const closeTimeout = checkTimeout(spec.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT, 'closeTimeout');
+    const server = new Server(spec.address ?? ['127.0.0.1', 0], app, spec.options);
+    await server.listen();
+    return new TempServer({ server }, process.pid, server.address, null, closeTimeout);
   }
 
   /**
@@ -109,6 +156,7 @@ export class TempServer {
     }
     const address = checkAddress(spec.address);
     const module = moduleHref(spec.module);
+    refuseInChild(module);
     if (typeof spec.exportName !== 'string' || spec.exportName === '') {
       throw new TypeError(`the exportName must name an export of ${module}; got ${String(spec.exportName)}`);
     }
@@ -121,7 +169,12 @@ export class TempServer {
     const execArgv = spec.execArgv === undefined ? inheritedExecArgv(process.execArgv) : [...spec.execArgv];
     const what = `${spec.exportName} from ${module} on ${describeAddress(address)}`;
 
-    const child = fork(CHILD_PATH, [], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD_PATH, [], {
+      execArgv,
+      env: { ...process.env, [CHILD_MARK]: '1' },
+      serialization: 'json',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     // Errors that matter show as an exit; a failed send to a dead child must not crash us.
     child.on('error', () => {});
     let ready = false;
@@ -196,7 +249,7 @@ export class TempServer {
     // sees its channel close and exits too. close() holds the process until the child is gone.
     child.unref();
     child.channel?.unref();
-    return new TempServer(child, child.pid!, bound, exited, closeTimeout);
+    return new TempServer({ child }, child.pid!, bound, exited, closeTimeout);
   }
 
   /** True until the child has exited. */
@@ -207,31 +260,52 @@ export class TempServer {
   /**
    * Asks the child to close the server (exchanges in flight finish, idle connections close)
    * and waits for it to exit; after `timeout` ms it is killed. Resolves with how it ended.
+   * In process: closes the server; after `timeout` ms its connections are destroyed.
    */
   close(timeout: number = this.#closeTimeout): Promise<TempServerExit> {
     if (this.#closing !== null) return this.#closing;
     checkTimeout(timeout, 'timeout');
+    if ('server' in this.#backend) {
+      this.#closing = this.#stopServer(this.#backend.server.close({ timeout }), { code: 0, signal: null });
+      return this.#closing;
+    }
+    const child = this.#backend.child;
     this.#closing = this.#stop(() => {
-      if (this.#child.connected) {
+      if (child.connected) {
         const message: ParentMessage = { close: true };
-        this.#child.send(message);
+        child.send(message);
       } else {
-        this.#child.kill('SIGTERM');
+        child.kill('SIGTERM');
       }
     }, timeout);
     return this.#closing;
   }
 
-  /** Kills the child at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  /** Kills the child at once (SIGKILL), as a crash would, and waits for it to be gone. In process: destroys every connection and closes. */
   kill(): Promise<TempServerExit> {
-    return this.#stop(() => this.#child.kill('SIGKILL'), 0);
+    if ('server' in this.#backend) {
+      const server = this.#backend.server;
+      const closed = server.close({ timeout: 0 });
+      server.closeAllConnections();
+      return this.#stopServer(closed, { code: null, signal: 'SIGKILL' });
+    }
+    const child = this.#backend.child;
+    return this.#stop(() => child.kill('SIGKILL'), 0);
+  }
+
+  async #stopServer(closed: Promise<void>, exit: TempServerExit): Promise<TempServerExit> {
+    if (this.#exit !== null) return this.#exit;
+    await closed;
+    this.#markExited?.(exit);
+    return this.exited;
   }
 
   async #stop(ask: () => void, timeout: number): Promise<TempServerExit> {
     if (this.#exit !== null) return this.#exit;
-    this.#child.ref();
+    const child = (this.#backend as { child: ChildProcess }).child;
+    child.ref();
     ask();
-    const timer = timeout > 0 ? setTimeout(() => this.#child.kill('SIGKILL'), timeout) : null;
+    const timer = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), timeout) : null;
     try {
       return await this.exited;
     } finally {

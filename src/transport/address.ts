@@ -211,6 +211,12 @@ export function describeAddress(a: Address): string {
 
 // --- validation -------------------------------------------------------------------------
 
+/**
+ * A space or a control, written out rather than as \s (whose set is JavaScript's, not
+ * HTTP's): C0, SP, DEL, C1 (NEL among them), NBSP and the other Unicode spaces.
+ */
+const SPACE_OR_CONTROL = /[\0-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
 function checkSocketPath(path: string): void {
   if (path.startsWith('\0')) {
     const name = path.slice(1);
@@ -270,7 +276,7 @@ function checkTupleHost(host: unknown): asserts host is string {
 function checkDnsName(host: string): void {
   // Loose on purpose: getaddrinfo takes more than RFC 1123 names (underscores, and libuv
   // converts Unicode names to punycode), so refuse only what can never be a name.
-  if (/[\s\0-\x1f\x7f]/.test(host)) throw new TypeError(`the host ${show(host)} must not contain spaces or control characters`);
+  if (SPACE_OR_CONTROL.test(host)) throw new TypeError(`the host ${show(host)} must not contain spaces or control characters`);
   if (/[/\\@#?%[\],]/.test(host)) {
     throw new TypeError(`the host ${show(host)} is not an IP address or a DNS name; give the bare name, such as 'example.com'`);
   }
@@ -326,7 +332,7 @@ function checkScopeid(scopeid: unknown): asserts scopeid is number | string {
   }
   if (scopeid === '') throw new TypeError("the scopeid must not be empty; use 0 for no scope, or an interface name such as 'eth0'");
   if (/^\d+$/.test(scopeid)) throw new TypeError(`give an interface index as a number: ${Number(scopeid)}, not the string ${show(scopeid)}`);
-  if (/[\s\0-\x1f\x7f%[\]]/.test(scopeid)) {
+  if (SPACE_OR_CONTROL.test(scopeid) || /[%[\]]/.test(scopeid)) {
     throw new TypeError(`the scopeid must be an interface name such as 'eth0'; got ${show(scopeid)}`);
   }
 }

@@ -15,14 +15,17 @@ export class Deadlines {
   readonly #tick: number;
   #sweeps = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #onTick: (() => void) | null;
 
   /**
    * `timeouts`: those in use, 0 for one that is off. The tick is an eighth of the shortest,
    * from 10 to 125 ms: a timeout of a second or more still fires within 250 ms of its time.
+   * `onTick` runs at every sweep and when the timer starts (the server refreshes its Date there).
    */
-  constructor(timeouts: readonly number[]) {
+  constructor(timeouts: readonly number[], onTick: (() => void) | null = null) {
     const shortest = Math.min(1000, ...timeouts.filter((t) => t > 0));
     this.#tick = Math.max(10, Math.floor(shortest / 8));
+    this.#onTick = onTick;
   }
 
   /** The sweeps so far: the clock deadlines are counted in. */
@@ -42,6 +45,7 @@ export class Deadlines {
   add(item: Timed): void {
     this.#items.add(item);
     if (this.#timer === null) {
+      this.#onTick?.();
       this.#timer = setInterval(() => this.sweep(), this.#tick);
       this.#timer.unref();
     }
@@ -58,6 +62,7 @@ export class Deadlines {
   /** One tick: expires every item whose deadline has come. Exposed for tests, which are their own clock. */
   sweep(): void {
     const now = ++this.#sweeps;
+    this.#onTick?.();
     for (const item of this.#items) if (item.deadline <= now) item.expire();
   }
 }

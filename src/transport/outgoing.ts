@@ -119,7 +119,8 @@ export function prepare(
     plan = { kind: 'chunked', body: new ChunkedBodyIter((async function* () { for await (const data of pieces) yield { data }; })()), toClose: !chunkedOk };
     length = null;
   } else {
-    throw new WarrenError('misuse', `a body is null, a string, a Uint8Array, an incoming body, a BodyIter, a ChunkedBodyIter or an AsyncIterable of Uint8Array; got ${describe(body)}`);
+    const hint = isPlainObject(body) ? ': for JSON, return json(value) from warren/app, or give JSON.stringify(value) as the body' : '';
+    throw new WarrenError('misuse', `a body is null, a string, a Uint8Array, an incoming body, a BodyIter, a ChunkedBodyIter or an async iterable of Uint8Array or string; got ${describe(body)}${hint}`);
   }
   let givenLength: string | null = null;
   let givenCoding: string | null = null;
@@ -156,7 +157,11 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
   if (headers === undefined || headers === null) return [];
   if (headers instanceof Fields) return headers.raw();
   if (Array.isArray(headers)) return (headers as readonly FieldLine[]).slice();
-  if (typeof headers !== 'object') throw new WarrenError('misuse', `headers are a record of name to value, or [name, value] pairs; got ${describe(headers)}`);
+  if (typeof headers !== 'object' || (!isPlainObject(headers) && typeof (headers as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function')) {
+    // A Headers or a Map has no own enumerable names: read as a record, it would send none.
+    const hint = typeof headers === 'object' ? ` ([...headers] makes pairs of a ${(headers as object).constructor?.name ?? 'Map'})` : '';
+    throw new WarrenError('misuse', `headers are a record of name to value, [name, value] pairs or Fields; got ${describe(headers)}${hint}`);
+  }
   // Own names only (a name added to Object.prototype must not become a field line), and
   // Object.keys() with a loop costs a third of Object.entries() per record.
   const record = headers as Record<string, string | number | readonly string[] | undefined>;
@@ -169,8 +174,7 @@ export function toLines(headers: HeadersInit | undefined): FieldLine[] {
     else if (value === undefined) continue;
     else if (Array.isArray(value)) for (const v of value as readonly string[]) out.push([name, v]);
     else if (typeof value === 'number') out.push([name, String(value)]);
-    // Anything else is refused, with its reason, by the serializer.
-    else out.push([name, value as unknown as string]);
+    else throw new WarrenError('misuse', `header ${JSON.stringify(name)} is ${describe(value)}: header values are strings, numbers or arrays of strings (leave the header out, or undefined, to send none)`);
   }
   return out;
 }
@@ -276,8 +280,34 @@ function conflict(message: string): ProtocolError {
   return new ProtocolError('framing-conflict', 'local', `${message}: leave framing fields to warren, or make them match the body`);
 }
 
-function describe(value: unknown): string {
+/**
+ * What a misused value is, for a message that names it: "null", "the string \"200\"",
+ * "the number 5", "a plain object", "an array", "a Headers".
+ */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
-  return `a ${typeof value}`;
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'symbol':
+      return `the ${typeof value} ${String(value)}`;
+    case 'function':
+      return value.name === '' ? 'a function' : `the function ${value.name}`;
+  }
+  if (Array.isArray(value)) return 'an array';
+  if (isPlainObject(value)) return 'a plain object';
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name !== 'string' || name === '') return 'an object';
+  return `${/^[AEIOUaeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
