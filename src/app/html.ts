@@ -15,7 +15,9 @@ export interface Html extends ReadonlyArray<HtmlPiece> {
 
 /** Brands `pieces` (which the caller vouches for) as Html; the array is frozen. */
 export function trusted(pieces: HtmlPiece[]): Html {
-  Object.defineProperty(pieces, HTML, { value: true });
+  // An assignment, then freeze() (which makes it read-only): defineProperty on an array costs
+  // ~5x as much, and templates brand one array per row (bench/templates.ts).
+  (pieces as unknown as { [HTML]: true })[HTML] = true;
   return Object.freeze(pieces) as unknown as Html;
 }
 
@@ -30,17 +32,27 @@ export function isHtml(value: unknown): value is Html {
   return Array.isArray(value) && (value as unknown as { [HTML]?: unknown })[HTML] === true;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
-const SPECIAL = /[&<>"']/g;
-
 /** Escapes `& < > " '`: safe between tags and inside a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  // A scan first: most values have nothing to escape, and replace() would copy them.
+  // One pass that copies only around what it escapes: a value with nothing to escape is
+  // returned as it is, and no replace() callback runs per character (~3x faster).
+  let out = '';
+  let last = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x26 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x27) return text.replace(SPECIAL, (ch) => ESCAPES[ch]!);
+    let escaped: string;
+    switch (text.charCodeAt(i)) {
+      case 0x26: escaped = '&amp;'; break;
+      case 0x3c: escaped = '&lt;'; break;
+      case 0x3e: escaped = '&gt;'; break;
+      case 0x22: escaped = '&#34;'; break;
+      case 0x27: escaped = '&#39;'; break;
+      default: continue;
+    }
+    if (i > last) out += text.slice(last, i);
+    out += escaped;
+    last = i + 1;
   }
-  return text;
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** What a misused value was, for error messages: its type, and its value when short. */

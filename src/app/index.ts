@@ -31,3 +31,11 @@ export { isStandardSchema, type StandardSchemaV1 } from './validate/standard-sch
 export { Router, RouteConflictError, type NoParams } from './router/router.js';
 export { RoutePatternError, type RoutePattern, type Segment, type Tail } from './router/pattern.js';
 export type { Params } from './router/params.js';
+// Templates (issue 15): html`` and file templates that escape by the context a value lands in.
+export { html } from './template/tag.js';
+export { template, type InlineTemplateOptions } from './template/inline.js';
+export { templates, type TemplateFolder, type TemplateOptions } from './template/folder.js';
+export type { Template, TemplateData } from './template/compile.js';
+export { FORMATTERS, type Formatter } from './template/formatters.js';
+export { TemplateError, type TemplateErrorCode, type TemplateLocation } from './template/errors.js';
+export { isSafeUrl, REFUSED_URL } from './template/url.js';
