@@ -17,6 +17,8 @@ export interface Transcript {
   readonly messages: number;
   /** Body bytes of those messages, in order. */
   readonly bodies: Uint8Array[];
+  /** Each head read: its start line (method target, or status reason) and field lines. */
+  readonly heads: { readonly start: string; readonly fields: readonly (readonly [string, string])[] }[];
   /** Strings the core handed out (names, values, targets, reasons): checked for CR, LF, NUL. */
   readonly strings: string[];
 }
@@ -33,6 +35,7 @@ export function drive(role: Role, reads: readonly Uint8Array[], eof: boolean): T
   const lines: string[] = [];
   const strings: string[] = [];
   const bodies: Uint8Array[] = [];
+  const heads: Transcript['heads'] = [];
   let body: Uint8Array[] = [];
   let messages = 0;
   let error: string | null = null;
@@ -47,6 +50,7 @@ export function drive(role: Role, reads: readonly Uint8Array[], eof: boolean): T
       case 'informational': {
         const start = event.type === 'request' ? `${event.method} ${event.target}` : `${event.status} ${event.reason}`;
         strings.push(start);
+        heads.push({ start, fields: event.fields.raw() });
         for (const [name, value] of event.fields) strings.push(name, value);
         const framing = event.type === 'informational' ? '' : JSON.stringify(event.framing);
         lines.push(`${event.type} ${start} ${event.version} ${JSON.stringify(event.fields.raw())} ${framing}`);
@@ -103,7 +107,7 @@ export function drive(role: Role, reads: readonly Uint8Array[], eof: boolean): T
     error = caught.code;
     lines.push(`error ${caught.code}`);
   }
-  return { lines, error, messages, bodies, strings };
+  return { lines, error, messages, bodies, heads, strings };
 }
 
 /** `bytes` cut at the given offsets (any order, out-of-range ones ignored). */

@@ -68,10 +68,13 @@ export const serializer = target({
     const sent = bytesOf(out);
     const read = drive(m.request ? 'server' : 'client', [sent], !m.request);
     if (read.error !== null) throw new Error(`sent ${JSON.stringify(Buffer.from(sent).toString('latin1'))}; the peer refused it: ${read.error}`);
-    const head = read.lines[0] ?? '';
-    const start = m.request ? `request ${m.method} ${m.target} 1.1 ` : `response ${m.status} `;
-    if (!head.startsWith(start)) throw new Error(`sent ${JSON.stringify(Buffer.from(sent).toString('latin1'))}; read back ${head}`);
-    const rawFields = JSON.parse(head.slice(head.indexOf(' [') + 1, head.lastIndexOf(']') + 1)) as [string, string][];
+    const head = read.heads[0];
+    const start = m.request ? `${m.method} ${m.target}` : `${m.status} `;
+    if (head === undefined || (m.request ? head.start !== start : !head.start.startsWith(start))) {
+      throw new Error(`sent ${JSON.stringify(Buffer.from(sent).toString('latin1'))}; read back ${read.lines[0]}`);
+    }
+    if (!m.request && m.reason !== null && head.start !== `${m.status} ${m.reason}`) throw new Error(`reason ${JSON.stringify(m.reason)} read back as ${JSON.stringify(head.start)}`);
+    const rawFields = head.fields;
     for (const [name, v] of fields) {
       if (!rawFields.some(([n, w]) => n.toLowerCase() === name.toLowerCase() && w === v)) {
         throw new Error(`field ${JSON.stringify([name, v])} was sent as ${JSON.stringify(Buffer.from(sent).toString('latin1'))} and read back as ${JSON.stringify(rawFields)}`);
