@@ -22,6 +22,8 @@ export interface OutgoingFacts {
   upgradeField: boolean;
   expectContinue: boolean;
   hasConnection: boolean;
+  /** A Host line was given: a second one is refused (RFC 9112 §3.2: a server answers it 400). */
+  host: boolean;
 }
 
 /** Fields that frame or route a message and so may not travel in a trailer (RFC 9110 §6.5.1). */
@@ -66,6 +68,7 @@ export function newFacts(): OutgoingFacts {
     upgradeField: false,
     expectContinue: false,
     hasConnection: false,
+    host: false,
   };
 }
 
@@ -147,6 +150,10 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
       break;
     case 'expect':
       if (expectsContinue(value)) facts.expectContinue = true;
+      break;
+    case 'host':
+      if (facts.host) throw localError('invalid-event', `Host is set twice (the second is ${JSON.stringify(value)}): a server answers a request with two Host lines 400 (RFC 9112 §3.2); give one`);
+      facts.host = true;
       break;
   }
   if (facts.chunked && facts.contentLength !== null) {

@@ -1,6 +1,6 @@
-// The serializer refuses a request-target form its method does not allow, as the head
-// parser does on receipt (RFC 9112 §3.2): found by the serializer fuzz target, where
-// `GET *` and `CONNECT /` were sent and then refused by warren's own server.
+// What the serializer fuzz target found warren sending and then refusing on its own server:
+// a request-target form its method does not allow (`GET *`, `CONNECT /`), and a second
+// Host line (RFC 9112 §3.2). Both are now refused before anything is sent.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,4 +30,15 @@ test('the forms each method allows are sent and read back', () => {
     assert.ok(typeof event !== 'string' && event.type === 'request');
     assert.equal(event.target, target);
   }
+});
+
+test('a second Host line is refused before anything changes', () => {
+  const conn = new Connection('client');
+  assert.throws(
+    () => conn.send({ type: 'request', method: 'GET', target: '/', fields: [['Host', 'a'], ['host', 'a']], body: null }),
+    (e: unknown) => e instanceof ProtocolError && e.code === 'invalid-event' && /Host is set twice/.test(e.message),
+  );
+  assert.equal(conn.ourState, 'idle');
+  const sent = Buffer.concat(conn.send({ type: 'request', method: 'GET', target: '/', fields: [['Host', 'a']], body: null })).toString('latin1');
+  assert.equal(sent, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
 });

@@ -39,9 +39,7 @@ export const serializer = target({
     const role = m.request ? 'client' : 'server';
     const conn = new Connection(role);
     // Host is the caller's to give (a Unix-socket peer may take none, allowMissingHost): always given here.
-    // A second Host is sent as given (found by this target; listed in docs/security.md as open): not generated here.
-    const given = m.fields.filter(([name]) => name.toLowerCase() !== 'host');
-    const fields: FieldLine[] = m.request ? [['host', 'h'], ...given] : given;
+    const fields: FieldLine[] = m.request ? [['host', 'h'], ...m.fields] : [...m.fields];
     let peer: Connection | null = null;
     let prefix: Uint8Array = new Uint8Array(0);
     if (!m.request) {
