@@ -10,7 +10,7 @@ import type { FieldsInit } from './fields.js';
 import { Fields } from './fields.js';
 import { reasonPhrase } from './status.js';
 import type { HttpVersion } from './events.js';
-import { digitsValue, expectsContinue, intern, isOws, isTarget, isValueText, listMembers, lowerToken, remember } from './syntax.js';
+import { ABSOLUTE_FORM, AUTHORITY_FORM, digitsValue, expectsContinue, intern, isOws, isTarget, isValueText, listMembers, lowerToken, remember } from './syntax.js';
 
 /** What the fields of an outgoing head say, for framing and the connection. */
 export interface OutgoingFacts {
@@ -22,6 +22,8 @@ export interface OutgoingFacts {
   upgradeField: boolean;
   expectContinue: boolean;
   hasConnection: boolean;
+  /** A Host line was given: a second one is refused (RFC 9112 §3.2: a server answers it 400). */
+  host: boolean;
 }
 
 /** Fields that frame or route a message and so may not travel in a trailer (RFC 9110 §6.5.1). */
@@ -66,6 +68,7 @@ export function newFacts(): OutgoingFacts {
     upgradeField: false,
     expectContinue: false,
     hasConnection: false,
+    host: false,
   };
 }
 
@@ -148,6 +151,10 @@ function note(name: string, value: string, facts: OutgoingFacts): void {
     case 'expect':
       if (expectsContinue(value)) facts.expectContinue = true;
       break;
+    case 'host':
+      if (facts.host) throw localError('invalid-event', `Host is set twice (the second is ${JSON.stringify(value)}): a server answers a request with two Host lines 400 (RFC 9112 §3.2); give one`);
+      facts.host = true;
+      break;
   }
   if (facts.chunked && facts.contentLength !== null) {
     throw localError('framing-conflict', 'both Content-Length and Transfer-Encoding are set (RFC 9112 §6.2)');
@@ -188,7 +195,19 @@ function renderRequestLine(method: string, target: string, version: HttpVersion)
   if (typeof target !== 'string' || !isTarget(target)) {
     throw localError('invalid-event', `target ${JSON.stringify(target)} must be visible ASCII: percent-encode spaces, CR, LF and non-ASCII`);
   }
+  checkTargetForm(method, target);
   return `${method} ${target} HTTP/${checkVersion(version)}\r\n`;
+}
+
+/** RFC 9112 §3.2: each form only where its method allows it, as the head parser reads them; a peer would answer 400. */
+function checkTargetForm(method: string, target: string): void {
+  if (method === 'CONNECT') {
+    if (!AUTHORITY_FORM.test(target)) throw localError('invalid-event', `a CONNECT request's target is host:port (RFC 9112 §3.2.3), not ${JSON.stringify(target)}`);
+  } else if (target === '*') {
+    if (method !== 'OPTIONS') throw localError('invalid-event', `only OPTIONS may have * as its target (RFC 9112 §3.2.4), not ${method}: give a path such as '/'`);
+  } else if (target.charCodeAt(0) !== 0x2f && !ABSOLUTE_FORM.test(target)) {
+    throw localError('invalid-event', `target ${JSON.stringify(target)} is neither a path ('/...') nor absolute ('http://host/...') (RFC 9112 §3.2)`);
+  }
 }
 
 /** Status lines with the registered reason phrase, by version and status: the same few, again and again. */
