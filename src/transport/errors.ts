@@ -15,6 +15,7 @@ export type WarrenErrorCode =
   | 'body-timeout'
   | 'idle-timeout'
   | 'aborted'
+  | 'connection-shed'
   | 'invalid-response';
 
 export class WarrenError extends Error {
