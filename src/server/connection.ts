@@ -263,6 +263,10 @@ export class ServerConnection implements Timed, Sink {
       return this.#writeFailed(error);
     }
     if (written instanceof Promise) written.then(() => this.#responded(), (error) => this.#writeFailed(error));
+    // A response written whole may still wait in the socket: a pipelining peer that reads
+    // none would have every next one queued without bound, so the next request waits for
+    // the drain (bounded by the body timeout), and unread requests wait in the kernel.
+    else if (this.#socket.writableNeedDrain) this.drain().then(() => this.#responded(), (error) => this.#writeFailed(error));
     else this.#responded();
   }
 
