@@ -144,8 +144,8 @@ await attack?.stop();
 await Promise.all([target.close({ timeout: 2000 }), tls.close({ timeout: 2000 })]);
 pki.cleanup();
 
-// Warm-up (JIT, pools, TLS session caches) is the first fifth of the samples.
-const settled = rss.slice(Math.floor(rss.length / 5));
+// Warm-up (JIT, pools, TLS session caches, the allocator settling) is the first third of the samples.
+const settled = rss.slice(Math.ceil(rss.length / 3));
 const last = settled.slice(-(STEADY_SAMPLES + 1));
 const rising = last.length === STEADY_SAMPLES + 1 && last.every((v, i) => i === 0 || v > last[i - 1]!);
 const growth = settled.length > 0 ? settled[settled.length - 1]! - settled[0]! : 0;
