@@ -434,15 +434,31 @@ for (const transport of TRANSPORTS) {
       assert.equal(server.connections, 0);
     });
 
-    run('maxConnections answers 503; onConnect can refuse', async () => {
-      const app: App = Object.assign(hello, {});
-      const server = await serve(transport, app, { maxConnections: 1 });
+    run('maxConnections sheds an idle connection, and answers 503 when every slot is busy; onConnect can refuse', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const app: App = async (session, request, bodies) => {
+        if (request.uri === '/wait') await gate;
+        return hello(session, request, bodies);
+      };
+      const shed: unknown[] = [];
+      const server = await serve(transport, app, { maxConnections: 1, onError: (error) => shed.push(error) });
+      const idle = await connect(server.address);
+      idle.write(`GET /example HTTP/1.1\r\n${host}\r\n`);
+      await idle.responses(['GET']);
+      // The idle keep-alive connection gives its slot to the new one.
       const first = await connect(server.address);
-      first.write(`GET /example HTTP/1.1\r\n${host}\r\n`);
-      await first.responses(['GET']);
+      await idle.closed(2000);
+      assert.equal(shed.length, 1);
+      assert.equal((shed[0] as { code?: string }).code, 'connection-shed');
+      first.write(`GET /wait HTTP/1.1\r\n${host}\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The one slot is busy (its request is being handled): a new connection is refused.
       const second = await connect(server.address);
-      await second.closed();
+      await second.closed(2000);
       assert.match(second.text, /^HTTP\/1.1 503 /);
+      release();
+      await first.responses(['GET']);
       first.close();
       await server.close();
       const refusing: App = Object.assign((() => ({ status: 200 })) as App, { onConnect: () => false });

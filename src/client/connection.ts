@@ -42,6 +42,8 @@ interface Exchange {
   sent: boolean;
   answered: boolean;
   settled: boolean;
+  /** Interim responses seen so far (see MAX_INFORMATIONAL_RESPONSES). */
+  informational: number;
   /** Set while the body waits for 100 Continue. */
   continued: (() => void) | null;
   onAbort: (() => void) | null;
@@ -57,6 +59,13 @@ export interface ConnectionHost {
   released?(conn: ClientConnection): void;
   closed?(conn: ClientConnection): void;
 }
+
+/**
+ * Interim (1xx) responses taken before the final one; more fail the request with code
+ * 'too-many-informational' (Go net/http: max1xxResponses 5; a few more here for 103 Early Hints).
+ * Without a bound a server could hold a request forever on 102s, each resetting nothing.
+ */
+export const MAX_INFORMATIONAL_RESPONSES = 16;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -154,6 +163,7 @@ export class ClientConnection {
         reject,
         sent: false,
         answered: false,
+        informational: 0,
         settled: false,
         continued: null,
         onAbort: null,
@@ -362,6 +372,9 @@ export class ClientConnection {
       if (exchange === undefined) return this.#fail(new ProtocolError('unexpected-response', 'remote', 'the server sent a response to no request'));
       switch (event.type) {
         case 'informational':
+          if (++exchange.informational > MAX_INFORMATIONAL_RESPONSES) {
+            return this.#fail(new ProtocolError('too-many-informational', 'remote', `the server sent more than ${MAX_INFORMATIONAL_RESPONSES} interim (1xx) responses before a final one`));
+          }
           if (event.status === 100) exchange.continued?.();
           break;
         case 'response': {

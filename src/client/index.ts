@@ -1,5 +1,5 @@
 export { Client, hostFor } from './client.js';
-export { ClientConnection, type RequestOptions } from './connection.js';
+export { ClientConnection, MAX_INFORMATIONAL_RESPONSES, type RequestOptions } from './connection.js';
 export { ClientResponse } from './response.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type OnConnect } from './options.js';

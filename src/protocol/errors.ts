@@ -49,6 +49,7 @@ export type ProtocolErrorCode =
   | 'incomplete-message'
   | 'data-after-close'
   | 'unexpected-response'
+  | 'too-many-informational'
   | 'invalid-switch'
   // local misuse
   | 'invalid-state'

@@ -36,7 +36,16 @@ export interface ServerContext {
   /** The Date field's value, refreshed by the deadline tick. A Server always gives one; without (a bench's bare context), responses carry no Date. */
   readonly date?: HttpDate;
   closed(conn: ServerConnection): void;
+  /** Told when a connection's use of its slot changes, for shedding at maxConnections (a bench's bare context has none). */
+  slot?(conn: ServerConnection, was: SlotUse, now: SlotUse): void;
 }
+
+/**
+ * What a connection does with its slot, for Server's shedding: 'idle' between requests
+ * (or ending), 'head' while a request head arrives (or the first has not begun), 'busy'
+ * while the app handles a request or its response is written: never shed.
+ */
+export type SlotUse = 'idle' | 'head' | 'busy';
 
 type Phase = 'head' | 'app' | 'respond' | 'done';
 
@@ -61,6 +70,7 @@ export class ServerConnection implements Timed, Sink {
   #peerError: ProtocolError | null = null;
   #closeAfter = false;
   #drained = 0;
+  #slot: SlotUse = 'busy';
 
   constructor(ctx: ServerContext, socket: Socket, session: Session) {
     this.#ctx = ctx;
@@ -79,6 +89,24 @@ export class ServerConnection implements Timed, Sink {
   /** @internal Server.closeAllConnections(), or close()'s timeout: ends the connection now, whatever it is doing. */
   destroy(): void {
     this.#socket.destroy();
+  }
+
+  /**
+   * @internal Server's shedding at maxConnections: drops this idle or slow connection at
+   * once (its peer sees the close) and says what it was doing, for the diagnostic.
+   */
+  shed(): string {
+    const what = this.#slot === 'idle' ? `an idle connection after ${this.session.requests} request(s)` : `a connection with ${this.#conn.bufferedBytes} byte(s) of request head received`;
+    this.#phase = 'done';
+    this.#socket.destroy();
+    return what;
+  }
+
+  #use(now: SlotUse): void {
+    const was = this.#slot;
+    if (was === now) return;
+    this.#slot = now;
+    this.#ctx.slot?.(this, was, now);
   }
 
   /** @internal Server.close(): finish the exchange in flight, then close; close at once when idle. */
@@ -146,8 +174,10 @@ export class ServerConnection implements Timed, Sink {
         if (this.#closeAfter && this.#conn.bufferedBytes === 0) return this.#end();
         if (this.#conn.bufferedBytes > 0 || this.session.requests === 0) {
           if (this.#deadlineKind !== 'head') this.#arm('head', this.#ctx.options.headTimeout);
+          this.#use('head');
         } else {
           this.#arm('idle', this.#ctx.options.keepAliveTimeout);
+          this.#use('idle');
         }
         this.#socket.resume();
         return;
@@ -156,6 +186,7 @@ export class ServerConnection implements Timed, Sink {
       switch (event.type) {
         case 'request':
           this.#disarm();
+          this.#use('busy');
           this.#request(event);
           break;
         case 'data':
@@ -232,6 +263,10 @@ export class ServerConnection implements Timed, Sink {
       return this.#writeFailed(error);
     }
     if (written instanceof Promise) written.then(() => this.#responded(), (error) => this.#writeFailed(error));
+    // A response written whole may still wait in the socket: a pipelining peer that reads
+    // none would have every next one queued without bound, so the next request waits for
+    // the drain (bounded by the body timeout), and unread requests wait in the kernel.
+    else if (this.#socket.writableNeedDrain) this.drain().then(() => this.#responded(), (error) => this.#writeFailed(error));
     else this.#responded();
   }
 
@@ -295,6 +330,8 @@ export class ServerConnection implements Timed, Sink {
 
   #end(): void {
     this.#phase = 'done';
+    // Lingering for the peer's close holds a slot for no request: the first to go at the limit.
+    this.#use('idle');
     this.#socket.resume();
     this.#socket.end();
     // A peer that never closes its side is cut off (nginx: lingering_timeout 5 s).

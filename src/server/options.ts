@@ -6,7 +6,11 @@ import { resolveNumbers } from '../transport/options.js';
 
 /** The server's limits and timeouts; every one optional. */
 export interface ServerOptions {
-  /** Connections served at once; more are answered 503 and closed (Degu: 50; nginx worker_connections: 512). Default 512. */
+  /**
+   * Connections served at once (Degu: 50; nginx worker_connections: 512). Default 512. At the
+   * limit a new connection sheds an idle one, else the oldest partial head (reported to
+   * onError as 'connection-shed'); only when every slot is busy is it answered 503 and closed.
+   */
   readonly maxConnections?: number;
   /** Requests on one connection before it closes (Degu: 1000; nginx keepalive_requests: 1000). Default 1000. */
   readonly maxRequestsPerConnection?: number;

@@ -11,7 +11,7 @@ import { Listener, type Socket } from '../transport/listen.js';
 import { checkServerTls, type ServerTlsOptions, type TlsIdentity } from '../transport/tls.js';
 import { Deadlines } from '../transport/deadlines.js';
 import type { App } from './app.js';
-import { ServerConnection, type ServerContext } from './connection.js';
+import { ServerConnection, type ServerContext, type SlotUse } from './connection.js';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
 import { HttpDate } from './date.js';
 import { Session } from './session.js';
@@ -19,7 +19,10 @@ import { WarrenError } from '../transport/errors.js';
 import { describe } from '../transport/outgoing.js';
 
 export interface ServerHooks {
-  /** Where app failures go (the peer gets a 500). Default: console.error. */
+  /**
+   * Where app failures go (the peer gets a 500), and the server's diagnostics: a connection
+   * shed at maxConnections comes as a WarrenError with code 'connection-shed'. Default: console.error.
+   */
   readonly onError?: (error: unknown, session: Session) => void;
   /** Serve TLS: a certificate and key, and either a CA for client certificates or allowUnauthenticatedClients. */
   readonly tls?: ServerTlsOptions;
@@ -53,6 +56,10 @@ export class Server {
   readonly #requested: Address;
   readonly #net: Listener;
   readonly #connections = new Set<ServerConnection>();
+  /** Connections between requests or ending, oldest first: shed first at maxConnections. */
+  readonly #idle = new Set<ServerConnection>();
+  /** Connections whose request head is arriving, by when it began: shed next, oldest first. */
+  readonly #heads = new Set<ServerConnection>();
   /** Sockets whose async onConnect has not settled yet. */
   readonly #pending = new Set<Socket>();
   #closeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -78,7 +85,7 @@ export class Server {
     // Check the core's limits now, not at the first connection.
     new Connection('server', { limits: this.options.limits });
     const { headTimeout, bodyTimeout, keepAliveTimeout } = this.options;
-    const report = onError ?? ((error: unknown) => console.error('warren: the app failed:', error));
+    const report = onError ?? ((error: unknown) => console.error(error instanceof WarrenError && error.code === 'connection-shed' ? 'warren:' : 'warren: the app failed:', error));
     const date = (this.#date = new HttpDate());
     this.#context = {
       app,
@@ -87,6 +94,10 @@ export class Server {
       deadlines: new Deadlines([headTimeout, bodyTimeout, keepAliveTimeout], () => date.refresh()),
       date,
       closed: (conn: ServerConnection) => this.#forget(conn),
+      slot: (conn: ServerConnection, was: SlotUse, now: SlotUse) => {
+        if (was !== 'busy') (was === 'idle' ? this.#idle : this.#heads).delete(conn);
+        if (now !== 'busy') (now === 'idle' ? this.#idle : this.#heads).add(conn);
+      },
     };
     this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity));
   }
@@ -152,7 +163,7 @@ export class Server {
   }
 
   #accept(socket: Socket, tls: TlsIdentity | null): void {
-    if (this.#state !== 'listening' || this.#connections.size + this.#pending.size >= this.options.maxConnections) {
+    if (this.#state !== 'listening' || (this.#connections.size + this.#pending.size >= this.options.maxConnections && !this.#shed())) {
       const date = this.#date;
       date.refresh();
       const refusal = new Connection('server').send({ type: 'response', status: 503, fields: [['Content-Length', '0'], ['Date', date.value]] });
@@ -216,8 +227,27 @@ export class Server {
     );
   }
 
+  /**
+   * At maxConnections, frees a slot for a new connection: drops the one holding its slot
+   * for least reason, an idle (or ending) connection first, else the oldest partial head;
+   * never one whose request the app handles or whose response is being written. A slowloris
+   * peer holding every slot then costs a normal client nothing but the shed's diagnostic.
+   */
+  #shed(): boolean {
+    const victim = first(this.#idle) ?? first(this.#heads);
+    if (victim === undefined) return false;
+    this.#idle.delete(victim);
+    this.#heads.delete(victim);
+    this.#connections.delete(victim);
+    const what = victim.shed();
+    this.#context.onError(new WarrenError('connection-shed', `at maxConnections (${this.options.maxConnections}) the server shed ${what} to admit a new one`), victim.session);
+    return true;
+  }
+
   #forget(conn: ServerConnection): void {
     this.#connections.delete(conn);
+    this.#idle.delete(conn);
+    this.#heads.delete(conn);
     if (this.#state === 'closing') this.#maybeClosed();
   }
 }
@@ -231,6 +261,12 @@ function checkCloseTimeout(options: CloseOptions): number {
     throw new TypeError(`server.close({ timeout }) takes a whole number of milliseconds, 0 to wait however long; got ${describe(timeout)}`);
   }
   return timeout;
+}
+
+/** The oldest member of an insertion-ordered set, in O(1). */
+function first<T>(set: Set<T>): T | undefined {
+  for (const item of set) return item;
+  return undefined;
 }
 
 function peerAddress(socket: Socket, local: Address): Address {

@@ -18,6 +18,7 @@ export type WarrenErrorCode =
   | 'timeout'
   | 'connect-refused'
   | 'range-mismatch'
+  | 'connection-shed'
   | 'invalid-response';
 
 export class WarrenError extends Error {
