@@ -91,6 +91,24 @@ test('1-byte chunks with extensions past chunkExtensionBytes (CVE-2024-22019 cla
   });
 });
 
+test('1-byte chunks with extensions under chunkExtensionBytes, until they outweigh the data past messageChunkExtensionBytes: 413 within the allowance, connection closed', { timeout: 20_000 }, async () => {
+  await withServer({}, async (port) => {
+    const { socket, text, closed } = await open(port);
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+    // Each line is 4,000 bytes of extensions, under the per-chunk 4,096: only the message's budget stops it.
+    const line = `1;${'a'.repeat(3998)}\r\nx\r\n`;
+    let sent = 0;
+    for (let i = 0; i < 1000 && !socket.destroyed; i++) {
+      socket.write(line);
+      sent += line.length;
+      if (i % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await within(closed, 5000, 'the server closing the connection');
+    assert.match(text(), /^HTTP\/1.1 413 /);
+    console.log(`chunk extensions under the per-chunk limit: ${text().slice(0, 12)}, ${sent} bytes written before the close`);
+  });
+});
+
 test('10,000 tiny header lines: 431, connection closed', { timeout: 20_000 }, async () => {
   await withServer({}, async (port) => {
     const { socket, text, closed } = await open(port);

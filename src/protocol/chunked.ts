@@ -25,6 +25,9 @@ export class ChunkedReader {
   #extensions: readonly ChunkExtension[] | null = null;
   #lastExtensions: readonly ChunkExtension[] = [];
   #trailers: HeadParser | null = null;
+  /** Extension bytes and declared chunk data bytes of the message so far: see messageChunkExtensionBytes. */
+  #extensionBytes = 0;
+  #dataBytes = 0;
 
   constructor(limits: Limits) {
     this.#limits = limits;
@@ -44,10 +47,15 @@ export class ChunkedReader {
           }
           // The same checks in the same order as on the unfinished line above, then the line end.
           const cr = lf > pos && bytes[lf - 1] === 13;
-          checkSizeLineLength(bytes, pos, cr ? lf - 1 : lf, this.#limits);
+          const extensionBytes = checkSizeLineLength(bytes, pos, cr ? lf - 1 : lf, this.#limits);
           if (!cr) throw remoteError('bare-lf', 'a chunk-size line ends in LF without CR');
           const { size, extensions } = parseSizeLine(latin1(bytes, pos, lf - 1));
           pos = lf + 1;
+          this.#dataBytes += size;
+          this.#extensionBytes += extensionBytes;
+          if (this.#extensionBytes > this.#limits.messageChunkExtensionBytes && this.#extensionBytes > this.#dataBytes) {
+            throw outweighed(this.#extensionBytes, this.#dataBytes, this.#limits);
+          }
           if (size === 0) {
             this.#lastExtensions = extensions;
             this.#trailers = new HeadParser('trailers', this.#limits);
@@ -91,13 +99,14 @@ export class ChunkedReader {
   }
 }
 
-/** The limits on a chunk-size line bytes[start, end): at least one and at most so many size digits, then so many extension bytes. */
-function checkSizeLineLength(bytes: Uint8Array, start: number, end: number, limits: Limits): void {
+/** The limits on a chunk-size line bytes[start, end): at least one and at most so many size digits, then so many extension bytes, which it returns. */
+function checkSizeLineLength(bytes: Uint8Array, start: number, end: number, limits: Limits): number {
   let i = start;
   while (i < end && i - start <= limits.chunkSizeDigits && isHex(bytes[i]!)) i++;
   if (i === start && end > start) throw sizeError();
   if (i - start > limits.chunkSizeDigits) throw overflow();
   if (end - i > limits.chunkExtensionBytes) throw tooLarge(limits);
+  return end - i;
 }
 
 /** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1), without its CRLF; lengths already checked. */
@@ -216,6 +225,14 @@ function overflow(): Error {
 
 function tooLarge(limits: Limits): Error {
   return remoteError('chunk-extension-too-large', `chunk extensions longer than ${limits.chunkExtensionBytes} bytes`, 413);
+}
+
+function outweighed(extensionBytes: number, dataBytes: number, limits: Limits): Error {
+  return remoteError(
+    'chunk-extension-too-large',
+    `the message's chunk extensions passed ${limits.messageChunkExtensionBytes} bytes (${extensionBytes}) and outweigh its ${dataBytes} bytes of chunk data (the CVE-2024-22019 flood)`,
+    413,
+  );
 }
 
 function badExtension(message: string): Error {

@@ -11,6 +11,13 @@ export interface Limits {
   readonly fieldCount: number;
   /** Bytes of the chunk extensions of one chunk (Degu: MAX_LINE_LEN 4096 for the chunk-size line). */
   readonly chunkExtensionBytes: number;
+  /**
+   * Bytes of chunk extensions one message may carry before they must be outweighed by its
+   * chunk data (node and hyper: 16 KiB per message since CVE-2024-22019). Past it, a message
+   * whose extensions outgrow its data is refused, so 1-byte chunks padded with extensions
+   * cannot move unbounded bytes, while a long stream with small per-chunk metadata goes on.
+   */
+  readonly messageChunkExtensionBytes: number;
   /** Bytes of a trailer section (node counts trailers against its 16 KiB header limit; half that). */
   readonly trailerBytes: number;
   /** Hex digits of a chunk size, leading zeros included (Degu: MAX_CL_LEN 16); above 2^53-1 overflows anyway. */
@@ -26,6 +33,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   headBytes: 16384,
   fieldCount: 100,
   chunkExtensionBytes: 4096,
+  messageChunkExtensionBytes: 16384,
   trailerBytes: 8192,
   chunkSizeDigits: 16,
   contentLengthDigits: 16,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from './connection.js';
 import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
-import { parseError, bytes } from '../../test/lib/transcript.js';
+import { parse, parseError, bytes, transcript } from '../../test/lib/transcript.js';
 
 const H = 'Host: h\r\n';
 const chunked = (body: string): string => `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n${body}`;
@@ -100,6 +100,23 @@ test('limits: a long request line is 414, a large head or many fields 431, long 
   assert.deepEqual(parseError('server', chunked(`1;e=${'x'.repeat(40)}\r\na\r\n`), { limits }), { code: 'chunk-extension-too-large', status: 413 });
   assert.deepEqual(parseError('server', chunked(`1;e=${'x'.repeat(40)}`), { limits }), { code: 'chunk-extension-too-large', status: 413 });
   assert.deepEqual(parseError('server', chunked(`0\r\nT: ${'x'.repeat(80)}\r\n\r\n`), { limits }), { code: 'trailer-too-large', status: 431 });
+});
+
+test('chunk extensions that outgrow the chunk data past messageChunkExtensionBytes are 413; a long stream with small extensions is not', () => {
+  const limits = { chunkExtensionBytes: 32, messageChunkExtensionBytes: 100 };
+  // 1-byte chunks with 20 bytes of extensions each: each line is under the per-chunk limit.
+  const flood = `1;e=${'x'.repeat(17)}\r\na\r\n`.repeat(6);
+  assert.deepEqual(parseError('server', chunked(flood), { limits }), { code: 'chunk-extension-too-large', status: 413 });
+  // Under the allowance: five such chunks (100 bytes of extensions) are taken, whole and split.
+  const taken = parse('server', chunked(`1;e=${'x'.repeat(17)}\r\na\r\n`.repeat(5) + '0\r\n\r\n'), { limits });
+  assert.ok(taken.some((item) => item.type === 'end'), JSON.stringify(taken.at(-1)));
+  // 1,000 chunks of 64 bytes with 8 bytes of extensions each: 8,000 extension bytes past an
+  // allowance of 1,000, never outweighing the data.
+  const stream = `40;seq=42\r\n${'d'.repeat(64)}\r\n`.repeat(1000) + '0\r\n\r\n';
+  const items = transcript('server', [bytes(chunked(stream))], { limits: { messageChunkExtensionBytes: 1000 } });
+  const body = items.find((item) => item.type === 'body');
+  assert.equal(body?.type === 'body' ? body.chunks.length : 0, 1000);
+  assert.ok(items.some((item) => item.type === 'end'), JSON.stringify(items.at(-1)));
 });
 
 test('an oversized head is refused before it is buffered in full', () => {
