@@ -8,9 +8,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-type Callback = (...args: never[]) => unknown;
+/** A callback stored on a parser at a kOn* index. */
+export type Callback = (...args: never[]) => unknown;
 
-interface NativeParser {
+/** The native parser's methods a bench or the differential calls. */
+export interface NativeParser {
   initialize(type: number, resource: object, maxHeaderSize?: number, lenient?: number): void;
   execute(data: Uint8Array): number | Error;
   finish(): number | Error | undefined;
@@ -18,9 +20,11 @@ interface NativeParser {
   [index: number]: Callback | null | undefined;
 }
 
-interface ParserConstructor {
+/** node's HTTPParser class, as far as warren's benches use it. */
+export interface ParserConstructor {
   new (): NativeParser;
   readonly REQUEST: number;
+  readonly RESPONSE: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
   readonly kOnBody: number;
@@ -44,7 +48,7 @@ function load(): HttpCommon {
   if (typeof P !== 'function' || !Array.isArray(common.methods)) {
     throw new Error(`node ${process.version}: _http_common no longer exports HTTPParser and methods`);
   }
-  for (const key of ['REQUEST', 'kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete'] as const) {
+  for (const key of ['REQUEST', 'RESPONSE', 'kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete'] as const) {
     if (typeof P[key] !== 'number') throw new Error(`node ${process.version}: HTTPParser.${key} is not a number`);
   }
   return common as HttpCommon;
@@ -55,6 +59,11 @@ let loaded: HttpCommon | null = null;
 /** Loaded on first use, so that a node without it fails where the bench reports errors. */
 function http(): HttpCommon {
   return (loaded ??= load());
+}
+
+/** node's HTTPParser constructor, loaded and checked on first use. */
+export function llhttpParser(): ParserConstructor {
+  return http().HTTPParser;
 }
 
 /** One llhttp request parser and the tallies its callbacks keep. */

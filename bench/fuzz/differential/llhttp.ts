@@ -3,30 +3,9 @@
 // requests or responses. Works on Node 22, 24 and 26 without flags. What a differential needs:
 // accepted or the HPE_* code, and the messages completed with their body bytes.
 
-import { createRequire } from 'node:module';
+import { llhttpParser, type Callback } from '../../lib/llhttp.js';
 
-const require = createRequire(import.meta.url);
-
-type Callback = (...args: never[]) => unknown;
-
-interface NativeParser {
-  initialize(type: number, resource: object): void;
-  execute(data: Uint8Array): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [index: number]: Callback | null | undefined;
-}
-
-interface ParserConstructor {
-  new (): NativeParser;
-  readonly REQUEST: number;
-  readonly RESPONSE: number;
-  readonly kOnHeadersComplete: number;
-  readonly kOnBody: number;
-  readonly kOnMessageComplete: number;
-}
-
-const { HTTPParser } = require('_http_common') as { HTTPParser: ParserConstructor };
+const HTTPParser = llhttpParser();
 
 /** What llhttp made of a stream. */
 export interface LlhttpOutcome {
