@@ -1,5 +1,6 @@
 export { Server, type CloseOptions, type ServerHooks } from './server.js';
 export type { App, AppResponse } from './app.js';
+export type { SwitchHandler } from './switch.js';
 export { ServerRequest, type HeaderMap } from './request.js';
 export { Session, type TlsIdentity } from './session.js';
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';

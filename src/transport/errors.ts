@@ -18,6 +18,8 @@ export type WarrenErrorCode =
   | 'timeout'
   | 'connect-refused'
   | 'range-mismatch'
+  | 'upgrade-refused'
+  | 'tunnel-refused'
   | 'connection-shed'
   | 'invalid-response';
 
