@@ -19,7 +19,13 @@ export type WarrenErrorCode =
   | 'connect-refused'
   | 'range-mismatch'
   | 'connection-shed'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'decoded-too-large'
+  | 'decode-failed'
+  | 'redirect-refused'
+  | 'redirect-cross-origin'
+  | 'too-many-redirects'
+  | 'redirect-unreplayable';
 
 export class WarrenError extends Error {
   override name = 'WarrenError';
