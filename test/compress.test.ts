@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { Server, Client, ChunkedBodyIter, compress, CONTENT_CODINGS, type App, type ClientResponse } from '../src/index.js';
+import { Server, Client, Pool, BodyIter, ChunkedBodyIter, compress, CONTENT_CODINGS, type App, type ClientResponse } from '../src/index.js';
 import { TRANSPORTS } from './lib/transports.js';
 
 const unix = TRANSPORTS.find((t) => t.name === 'unix')!;
@@ -196,4 +196,25 @@ test('client decompress: a decompression bomb (10 MiB of zeros, gzipped) fails p
   conn.close();
   const enough = new Client(server.address, { decompress: true, maxDecodedBytes: 10 * 1024 * 1024 });
   assert.equal((await get(enough, '/bomb')).body.length, 10 * 1024 * 1024, 'at the limit exactly it is whole');
+});
+
+test('client decompress: a bomb still on the wire when it fails closes its connection; a Pool goes on with a new one', async () => {
+  // 64 MiB of zeros at level 1: some 280 KiB on the wire, more than the read-ahead.
+  const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 1 });
+  assert.ok(bomb.length > 4 * 64 * 1024);
+  const server = await start((_s, request) =>
+    request.path[0] === 'bomb'
+      ? { status: 200, headers: { 'content-encoding': 'gzip' }, body: new BodyIter((async function* () { for (let i = 0; i < bomb.length; i += 16 * 1024) yield bomb.subarray(i, i + 16 * 1024); })(), bomb.length) }
+      : { status: 200, body: 'after' },
+  );
+  const conn = await new Client(server.address, { decompress: true, maxDecodedBytes: 1024 * 1024 }).connect();
+  const response = await conn.get('/bomb');
+  await assert.rejects(response.body!.bytes(), (e: { code?: string }) => e.code === 'decoded-too-large');
+  assert.equal(conn.usable, false, 'the rest of the bomb is not read: the connection closes');
+  const pool = new Pool(server.address, { decompress: true, maxDecodedBytes: 1024 * 1024, maxConnections: 1 });
+  const bombed = await pool.request('GET', '/bomb');
+  await assert.rejects(bombed.body!.bytes(), (e: { code?: string }) => e.code === 'decoded-too-large');
+  const after = await pool.request('GET', '/after');
+  assert.equal(await after.body!.text(), 'after');
+  await pool.close();
 });

@@ -19,6 +19,8 @@ after(async () => {
 });
 
 const BOMB = zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024), { level: 9 });
+// Some 280 KiB on the wire: still arriving when decoding passes the limit.
+const BIG_BOMB = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 1 });
 const TEXT = 'node says hello; '.repeat(500);
 
 async function read(request: IncomingMessage): Promise<string> {
@@ -45,6 +47,9 @@ function nodeServer(): HttpServer {
     } else if (url === '/bomb') {
       response.setHeader('content-encoding', 'gzip');
       response.end(BOMB);
+    } else if (url === '/big-bomb') {
+      response.setHeader('content-encoding', 'gzip');
+      response.end(BIG_BOMB);
     } else if (url === '/moved') {
       response.statusCode = 302;
       response.setHeader('location', '/json');
@@ -98,6 +103,10 @@ test('createFetch: a decompression bomb errors the body stream past maxDecodedBy
   assert.ok(failure instanceof TypeError, 'the body fails as undici fails a body: TypeError');
   assert.equal((failure.cause as { code: string }).code, 'decoded-too-large');
   // The pool's one connection serves again.
+  assert.equal(await (await fetch('http://node.test/gzip')).text(), TEXT);
+  // A bomb still on the wire: its connection closes, and the pool opens another.
+  const big = await (await fetch('http://node.test/big-bomb')).arrayBuffer().catch((e: unknown) => e);
+  assert.equal(((big as TypeError).cause as { code: string }).code, 'decoded-too-large');
   assert.equal(await (await fetch('http://node.test/gzip')).text(), TEXT);
   await fetch.close();
   const raw = createFetch(address, { decompress: false });
