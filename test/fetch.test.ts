@@ -70,6 +70,7 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(response.headers.getSetCookie(), ['a=1', 'b=2']);
       assert.equal(response.url, `${base}/a/b?c=d`, 'the url without its fragment');
       assert.equal(response.redirected, false);
+      assert.equal(response.clone().url, response.url, 'a clone keeps the url');
       assert.ok(response.body instanceof ReadableStream);
       const got = (await response.json()) as Record<string, unknown>;
       assert.deepEqual([got['method'], got['uri'], got['host'], got['x'], got['accept'], got['body']], ['GET', '/a/b?c=d', new URL(base).host, 'yes', '*/*', null]);
@@ -290,6 +291,8 @@ for (const transport of TRANSPORTS) {
       const wrong = base.startsWith('https:') ? 'http://localhost/' : 'https://localhost/';
       await assert.rejects(fetch(wrong), /URL .* but this fetch/);
       await assert.rejects(fetch('/relative'), /not an absolute URL/);
+      await assert.rejects(fetch('ftp://localhost/'), /http: and https: only/);
+      await assert.rejects(fetch(`${base.replace('//', '//user:pw@')}/`), /credentials/);
       await fetch.close();
     });
 

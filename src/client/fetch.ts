@@ -61,7 +61,9 @@ export interface WarrenFetch {
  * TypeError('fetch failed') whose `cause` is warren's RequestError (as undici does).
  *
  * Chunk extensions and trailers have no place in a Response: read them with warren's own
- * Client or Pool (`response.body.trailers`), which this fetch is built on.
+ * Client or Pool (`response.body.trailers`), which this fetch is built on. The RequestInit
+ * members that only mean something in a browser (mode, credentials, cache, referrer,
+ * integrity, keepalive, priority) are ignored, as Node's fetch ignores most of them.
  */
 export function createFetch(target: Address | Pool, options: FetchOptions = {}): WarrenFetch {
   if (options === null || typeof options !== 'object') throw new TypeError(`createFetch(target, options): options are an object, got ${describe(options)}`);
@@ -77,6 +79,7 @@ export function createFetch(target: Address | Pool, options: FetchOptions = {}):
     pool = new Pool(target, { ...rest, decompress: false });
   }
   const maxDecodedBytes = options.maxDecodedBytes ?? MAX_DECODED_BYTES;
+  if (!Number.isSafeInteger(maxDecodedBytes) || maxDecodedBytes < 0) throw new TypeError(`createFetch option maxDecodedBytes is a non-negative integer of bytes, got ${describe(maxDecodedBytes)}`);
   const scheme = pool.options.tls === null ? 'http:' : 'https:';
   const fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => run(pool, scheme, decompress, maxDecodedBytes, input, init);
   return Object.assign(fetch, { pool, close: () => pool.close() });
@@ -140,6 +143,8 @@ function fetchFailed(cause: unknown): TypeError {
 async function run(pool: Pool, scheme: string, decompress: boolean, maxDecodedBytes: number, input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
   const p = plan(input, init);
   const signal = p.signal;
+  if (p.url.protocol !== 'http:' && p.url.protocol !== 'https:') throw new TypeError(`fetch: this fetch speaks http: and https: only, got the URL ${p.url.href}`);
+  if (p.url.username !== '' || p.url.password !== '') throw new TypeError('fetch: a URL with credentials (user:password@) cannot be fetched (fetch standard): send an Authorization header instead');
   if (p.url.protocol !== scheme) {
     const why = scheme === 'https:' ? 'this fetch speaks TLS (its tls option): use an https: URL' : 'this fetch has no tls option: give createFetch(address, { tls }) for https:, or use an http: URL';
     throw new TypeError(`fetch: ${p.url.protocol} URL ${p.url.href}, but ${why}`);
@@ -296,9 +301,17 @@ function toResponse(response: ClientResponse, p: Plan, redirected: boolean, hop:
     hop.stop(error);
     throw fetchFailed(new RequestError('invalid-response', `the response (status ${response.status}) cannot be a fetch Response: ${(error as Error).message}`, true, { cause: error }));
   }
-  // A constructed Response has url '' and redirected false: these are the fetch's own.
   const url = new URL(p.url.href);
   url.hash = '';
-  Object.defineProperties(out, { url: { value: url.href }, redirected: { value: redirected }, type: { value: 'basic' } });
-  return out;
+  return fetched(out, url.href, redirected);
+}
+
+/** `response` with the fields a constructed Response lacks (url '', redirected false), kept by its clones. */
+function fetched(response: Response, url: string, redirected: boolean): Response {
+  return Object.defineProperties(response, {
+    url: { value: url },
+    redirected: { value: redirected },
+    type: { value: 'basic' },
+    clone: { value: () => fetched(Response.prototype.clone.call(response), url, redirected) },
+  });
 }
