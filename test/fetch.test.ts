@@ -189,6 +189,7 @@ for (const transport of TRANSPORTS) {
           case 's301': return to('/final', 301);
           case 's302': return to('final', 302); // relative: against /s302 it is /final
           case 's307': return to('/final', 307);
+          case 'long': return { status: 302, headers: { location: '/final' }, body: Buffer.alloc(512 * 1024, 0x6d) };
           case 'loop': return to(`/loop/${Number(n ?? 0) + 1}`, 302);
           case 'chain': return Number(n) < 20 ? to(`/chain/${Number(n) + 1}`, 307) : echo(_session, request, undefined as never);
           case 'away': return to('http://elsewhere.test:8080/final', 302);
@@ -213,6 +214,10 @@ for (const transport of TRANSPORTS) {
       const unreplayable = await fetch(`${base}/s307`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit).catch((e: unknown) => e);
       assert.ok(unreplayable instanceof TypeError);
       assert.equal((unreplayable.cause as { code: string }).code, 'redirect-unreplayable');
+
+      // A redirect body too long to read away ends its connection; the redirect is followed on another.
+      const long = await json(await fetch(`${base}/long`));
+      assert.equal(long['uri'], '/final');
 
       const manual = await fetch(`${base}/s303`, { redirect: 'manual' });
       assert.deepEqual([manual.status, manual.headers.get('location'), manual.redirected, await manual.text()], [303, '/final', false, 'moved']);

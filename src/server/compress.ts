@@ -64,7 +64,7 @@ export function isCompressible(contentType: string): boolean {
  * (Accept-Encoding, HEAD) and the response, and because an App composes: wrap a Router,
  * one mount of it, or the whole server's app.
  *
- * Left as they are: HEAD requests; 204, 206 and 304 responses; responses with
+ * Left as they are (HEAD gets the Vary its GET would have): HEAD requests; 204, 206 and 304 responses; responses with
  * Content-Encoding, Content-Range or Cache-Control: no-transform; types isCompressible()
  * refuses; bodies of known length under `threshold`; chunked bodies (a ChunkedBody or
  * ChunkedBodyIter: their chunk extensions and trailers belong to the bytes as sent). When
@@ -94,7 +94,7 @@ const NEVER_STATUSES = new Set([204, 206, 304]);
 /** `response` coded for `request`, or as it was (with Vary when the choice could have gone otherwise). */
 async function compressed(request: ServerRequest, response: AppResponse, threshold: number, encodings: readonly ContentCoding[], compressible: (type: string) => boolean): Promise<AppResponse> {
   const body = response.body;
-  if (request.method === 'HEAD' || NEVER_STATUSES.has(response.status) || body === null || body === undefined) return response;
+  if (NEVER_STATUSES.has(response.status) || body === null || body === undefined) return response;
   if (body instanceof ChunkedBody || body instanceof ChunkedBodyIter) return response;
   const lines = toLines(response.headers);
   let type: string | null = null;
@@ -108,6 +108,8 @@ async function compressed(request: ServerRequest, response: AppResponse, thresho
   const length = knownLength(body);
   if (length !== null && length < threshold) return response;
   addVary(lines);
+  // HEAD says what GET would vary on, and is sent identity: its Content-Length is the identity body's.
+  if (request.method === 'HEAD') return { ...response, headers: lines };
   const accept = request.fields.getAll('accept-encoding');
   const coding = negotiateEncoding(accept.length === 0 ? null : accept.join(', '), encodings);
   if (coding === null || coding === 'identity') return { ...response, headers: lines };
