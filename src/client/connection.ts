@@ -15,6 +15,7 @@ import { handOver, type SocketListeners } from '../transport/hand-off.js';
 import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit } from '../transport/outgoing.js';
 import { identityOf, type TlsIdentity } from '../transport/tls.js';
 import { abortError } from './abort.js';
+import { decodedResponse, offerCodings } from './decode.js';
 import { underDefaults, type ResolvedClientOptions } from './options.js';
 import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
@@ -253,6 +254,7 @@ export class ClientConnection {
       const fields: FieldLine[] = prepared.fields;
       const defaults = this.#host.options.defaultFields;
       if (defaults.length > 0) underDefaults(fields, defaults);
+      if (this.#host.options.decompress) offerCodings(fields);
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
       // A body that may wait for 100 (Continue) goes after the head, not in it.
       held = prepared.expectContinue;
@@ -390,7 +392,11 @@ export class ClientConnection {
             this.#reading = reader;
             body = framing.kind === 'length' ? new Body(reader, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(reader) : new Body(reader, null);
           }
-          this.#settle(exchange, new ClientResponse(event.status, event.reason, event.version, event.fields, body));
+          const response = new ClientResponse(event.status, event.reason, event.version, event.fields, body);
+          // A body that fails to decode while still on the wire leaves nothing worth reading on this connection.
+          const reading = this.#reading;
+          const drop = (): void => (reading !== null && this.#reading === reading ? this.close() : undefined);
+          this.#settle(exchange, this.#host.options.decompress ? decodedResponse(response, this.#host.options.maxDecodedBytes, drop) : response);
           break;
         }
         case 'data':

@@ -4,3 +4,5 @@ export type { SwitchHandler } from './switch.js';
 export { ServerRequest, type HeaderMap } from './request.js';
 export { Session, type TlsIdentity } from './session.js';
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';
+export { compress, isCompressible, COMPRESS_MIN_BYTES, type CompressOptions } from './compress.js';
+export { negotiateEncoding, parseAcceptEncoding, parseQValue, type CodingPreference } from './accept-encoding.js';

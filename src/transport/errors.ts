@@ -21,7 +21,13 @@ export type WarrenErrorCode =
   | 'upgrade-refused'
   | 'tunnel-refused'
   | 'connection-shed'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'decoded-too-large'
+  | 'decode-failed'
+  | 'redirect-refused'
+  | 'redirect-cross-origin'
+  | 'too-many-redirects'
+  | 'redirect-unreplayable';
 
 export class WarrenError extends Error {
   override name = 'WarrenError';
