@@ -202,6 +202,17 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
+    run('a CONNECT over HTTP/1.0 (as Python sends it) opens a tunnel too, with the bytes after it', async () => {
+      const server = await serve(transport, switcher);
+      const peer = await raw(server.address);
+      peer.write('CONNECT example.test:443 HTTP/1.0\r\n\r\nearly\n');
+      await peer.until(() => peer.text.endsWith('EARLY\n'), 5000, 'the tunnel');
+      assert.match(peer.text, /^HTTP\/1\.0 200 OK\r\n/);
+      assert.doesNotMatch(peer.text, /content-length|transfer-encoding/i);
+      peer.close();
+      await server.close();
+    });
+
     run('misused switches are 500s with a sentence: 101 unasked, to another protocol, on HTTP/1.0, without switch; switch on a 200', async () => {
       const errors: string[] = [];
       const app: App = (_s, request) => {
@@ -220,7 +231,7 @@ for (const transport of TRANSPORTS) {
       const cases: [string, RegExp][] = [
         ['GET /unasked HTTP/1.1\r\nHost: t\r\n\r\n', /did not|without Upgrade/],
         ['GET /other HTTP/1.1\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\n', /"h2c", which the client did not offer/],
-        ['GET /old HTTP/1.0\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\n', /HTTP\/1\.0/],
+        ['GET /old HTTP/1.0\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\n', /101 to an HTTP\/1\.0 request/],
         ['GET /bare HTTP/1.1\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\n', /without `switch`/],
         ['GET /ok-switch HTTP/1.1\r\nHost: t\r\n\r\n', /only a 101/],
       ];

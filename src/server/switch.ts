@@ -2,7 +2,7 @@
 // Upgrade (RFC 9110 §7.8, §15.2.2), or a 2xx that opens a CONNECT tunnel (§9.3.6). An app
 // asks for one with `switch` on its response; this file checks the ask against the request
 // before any byte is written. Misuses are app errors (500), said in a sentence: warren
-// never writes a 101 the client did not ask for, nor hands off an HTTP/1.0 connection.
+// never writes a 101 the client did not ask for, nor one to HTTP/1.0 (CONNECT may be 1.0).
 
 import type { Socket } from 'node:net';
 import { listMembers, opensTunnel, type FieldLine } from '../protocol/index.js';
@@ -47,7 +47,9 @@ export function planSwitch(response: AppResponse, request: ServerRequest, bodyRe
     const what = request.method === 'CONNECT' ? `a ${status} to CONNECT` : `a ${status} to ${request.method}`;
     throw misuse(`the app gave \`switch\` with ${what}: only a 101 to a request with Upgrade, or a 2xx to CONNECT, hands the connection over`);
   }
-  if (request.version === '1.0') throw misuse(`the app switched protocols on an HTTP/1.0 request, which cannot (RFC 9110 §7.8): answer it with a status from 200 to 599`);
+  // Upgrade is HTTP/1.1's (RFC 9110 §7.8: ignored in HTTP/1.0); CONNECT is older than both,
+  // and Python's http.client still sends it as HTTP/1.0.
+  if (status === 101 && request.version === '1.0') throw misuse('the app answered 101 to an HTTP/1.0 request, which cannot switch protocols (RFC 9110 §7.8): answer it with a status from 200 to 599');
   if (response.body !== undefined && response.body !== null) throw misuse("a response that switches protocols has no body: write the new protocol's bytes to the stream in `switch`");
   if (!bodyRead) throw misuse('the app switched protocols before the request body was read to its end: read it first, as the bytes after it are the new protocol\'s');
   const fields = toLines(response.headers);
