@@ -18,6 +18,7 @@ import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
 import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
+import { traceClientError, traceClientRequest, type ClientTrace } from './diagnostics.js';
 import { ResponseSource } from './response-source.js';
 
 /** Per-request options. */
@@ -47,6 +48,8 @@ interface Exchange {
   /** Set while the body waits for 100 Continue. */
   continued: (() => void) | null;
   onAbort: (() => void) | null;
+  /** Its diagnostics_channel trace once sent; null when no one listens. */
+  trace: ClientTrace | null;
 }
 
 /** What a connection needs from whoever made it: a Client or a Pool. */
@@ -167,6 +170,7 @@ export class ClientConnection {
         settled: false,
         continued: null,
         onAbort: null,
+        trace: null,
       };
       if (refusal !== null) return this.#settle(exchange, refusal);
       if (this.#failure !== null || this.#mustClose || this.#socket.destroyed) {
@@ -264,6 +268,7 @@ export class ClientConnection {
       held = prepared.expectContinue;
       head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : bodyWithHead(plan) });
       expectContinue = this.#conn.expectingContinue;
+      exchange.trace = traceClientRequest(this, method, exchange.uri, fields);
     } catch (error) {
       return this.#settle(exchange, asRequestError(error, false));
     }
@@ -394,7 +399,9 @@ export class ClientConnection {
             this.#reading = reader;
             body = framing.kind === 'length' ? new Body(reader, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(reader) : new Body(reader, null);
           }
-          this.#settle(exchange, new ClientResponse(event.status, event.reason, event.version, event.fields, body));
+          const response = new ClientResponse(event.status, event.reason, event.version, event.fields, body);
+          exchange.trace?.head(response);
+          this.#settle(exchange, response);
           break;
         }
         case 'data':
@@ -427,6 +434,7 @@ export class ClientConnection {
     const exchange = this.#inflight.shift();
     this.#reading = null;
     this.#responses++;
+    exchange?.trace?.end();
     if (exchange?.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
     if (this.#inflight[0] !== undefined && this.#writing !== this.#inflight[0]) this.#arm('headers', this.#host.options.headersTimeout);
     else this.#disarm();
@@ -471,6 +479,7 @@ export class ClientConnection {
     else if (this.#reading !== null && this.#inflight[0] === exchange) {
       const failure = abortError(exchange.signal, 'while its response body was read: its connection was closed', true);
       failure.responseStarted = true;
+      exchange.trace?.error(failure);
       this.#reading.fail(failure);
       this.#reading = null;
     }
@@ -482,6 +491,7 @@ export class ClientConnection {
   #fail(error: unknown): void {
     if (this.#failure === null) this.#failure = asRequestError(error, true);
     const failure = this.#failure;
+    const reading = this.#inflight[0];
     this.#disarm();
     for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
       if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent && failure.sent, { cause: failure.cause ?? error }));
@@ -489,6 +499,7 @@ export class ClientConnection {
     if (this.#reading !== null) {
       const bodyFailure = new RequestError(failure.code, failure.message, true, { cause: failure.cause ?? error });
       bodyFailure.responseStarted = true;
+      reading?.trace?.error(bodyFailure);
       this.#reading.fail(bodyFailure);
       this.#reading = null;
     }
@@ -502,6 +513,7 @@ export class ClientConnection {
     if (outcome instanceof RequestError) {
       if (exchange.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
       outcome.responseStarted = exchange.answered;
+      traceClientError(exchange.trace, this, exchange.method, exchange.uri, outcome);
       exchange.reject(outcome);
     } else {
       exchange.resolve(outcome);

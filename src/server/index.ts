@@ -3,3 +3,10 @@ export type { App, AppResponse } from './app.js';
 export { ServerRequest, type HeaderMap } from './request.js';
 export { Session, type TlsIdentity } from './session.js';
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';
+export {
+  serverChannels,
+  type ServerRequestStartMessage,
+  type ServerResponseHeadMessage,
+  type ServerResponseEndMessage,
+  type ServerRequestErrorMessage,
+} from './diagnostics.js';
