@@ -6,6 +6,7 @@ export * from './client/index.js';
 export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';
 export { checkAddress, parseCliAddress, formatCliAddress, describeAddress, type Address } from './transport/address.js';
+export { checkListenAddress, REUSE_PORT_PLATFORMS, type ListenAddress, type InheritedSocket } from './transport/listen-address.js';
 export type { ServerTlsOptions, ClientTlsOptions } from './transport/tls.js';
 export {
   createCA,

@@ -10,3 +10,4 @@ export {
   type ServerResponseEndMessage,
   type ServerRequestErrorMessage,
 } from './diagnostics.js';
+export { socketActivation, SD_LISTEN_FDS_START, MAX_LISTEN_FDS, type SocketActivationOptions } from './activation.js';

@@ -19,7 +19,9 @@ export type WarrenErrorCode =
   | 'connect-refused'
   | 'range-mismatch'
   | 'connection-shed'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'unsupported'
+  | 'socket-activation';
 
 export class WarrenError extends Error {
   override name = 'WarrenError';
