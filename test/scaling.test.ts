@@ -4,7 +4,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Client, Server, WarrenError, socketActivation, checkListenAddress, type Address } from '../src/index.js';
 import { checkReusePort } from '../src/transport/listen-address.js';
 import { startWorker, workerArgs } from './lib/workers.js';
@@ -43,6 +45,16 @@ describe('reusePort', () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+  });
+
+  test('examples/multi-process.ts: every worker answers', (t) => {
+    if (!reusePortHere) return t.skip(`reusePort is not tested on ${process.platform}`);
+    const example = fileURLToPath(new URL('../examples/multi-process.js', import.meta.url));
+    const run = spawnSync(process.execPath, [example], { env: { ...process.env, WARREN_DEMO_ONCE: '1' }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^2 workers serving on http:\/\/127\.0\.0\.1:\d+\//);
+    assert.equal(run.stdout.match(/^worker \d+ answered \d+ connection/gm)?.length, 2, run.stdout);
+    assert.match(run.stdout, /every worker answered/);
   });
 
   test('refused with a WarrenError where it cannot work', () => {
