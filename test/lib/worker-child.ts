@@ -14,11 +14,16 @@ interface Config {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 
-const app: App = (session, request) => {
+const app: App = async (session, request) => {
   const headers = { 'X-Pid': String(process.pid), 'X-Requests': String(session.requests) };
   const [what, arg] = request.path;
-  // A body passed straight back keeps its framing: chunked in, chunked out.
-  if (what === 'echo') return { status: 200, headers, body: request.body };
+  // The whole body is read before answering: streamed straight back, a 4 MiB upload stalled
+  // behind nginx until warren's body timeout (warren to warren, it streams through).
+  // The framing stays: chunked in, chunked out.
+  if (what === 'echo') {
+    const data = request.body === null ? new Uint8Array(0) : await request.body.bytes();
+    return { status: 200, headers, body: request.body?.chunked === true ? new ChunkedBodyIter(data.length === 0 ? [] : [{ data }]) : data };
+  }
   if (what === 'chunked') {
     const count = Number(arg ?? '3');
     return { status: 200, headers, body: new ChunkedBodyIter((function* () { for (let i = 0; i < count; i++) yield { data: `chunk ${i};` }; })()) };
