@@ -19,6 +19,7 @@ import { Session } from './session.js';
 import { WarrenError } from '../transport/errors.js';
 import { describe } from '../transport/outgoing.js';
 
+/** The Server options that are not limits: where errors go, and TLS. */
 export interface ServerHooks {
   /**
    * Where app failures go (the peer gets a 500), and the server's diagnostics: a connection
