@@ -14,13 +14,13 @@ interface Exports {
 }
 
 /** The entry points' source files, from package.json. */
-export function entryPoints(): string[] {
+function entryPoints(): string[] {
   const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { exports: Exports };
   return Object.values(pkg.exports).map((entry) => fromRoot(entry['warren-source'].replace(/^\.\//, '')));
 }
 
 /** `entry: name` for every exported name of `files` without a doc comment. */
-export function undocumented(files: readonly string[]): string[] {
+function undocumented(files: readonly string[]): string[] {
   const program = ts.createProgram(files, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,

@@ -234,7 +234,6 @@ export class ChunkedBodyIter {
   }
 }
 
-/** Every form a request or response body may take when sent; a plain async iterable goes out chunked. */
 /** An iolist: strings (UTF-8), bytes and nested lists, any depth, written out without being joined. */
 export type IoList = readonly (string | Uint8Array | IoList)[];
 
