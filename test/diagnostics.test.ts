@@ -122,6 +122,25 @@ for (const [kind, address] of ADDRESSES) {
       }
     });
 
+    test('a peer that closes in the middle of its body: start then an incomplete-message error', async () => {
+      const server = await new Server(address(), app, { onError: () => {} }).listen();
+      const { events, stop } = record(serverChannels);
+      try {
+        const raw = await RawClient.connect(server.address);
+        raw.write('POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc');
+        await until(() => events.length === 1, 'the start');
+        raw.close();
+        await until(() => events.length === 2, 'the error');
+        assert.deepEqual(events.map((e) => e.name), ['request:start', 'request:error']);
+        // The core sees the message cut short: the server answers 400 (into the closed socket) and says so.
+        assert.deepEqual([events[1]!.message['code'], events[1]!.message['status']], ['incomplete-message', 400]);
+        assert.equal(events[1]!.message['request'], events[0]!.message['request']);
+      } finally {
+        stop();
+        await server.close();
+      }
+    });
+
     test('a body that fails after the head publishes head then error with no status', async () => {
       const server = await new Server(address(), app, { onError: () => {} }).listen();
       const { events, stop } = record(serverChannels);
