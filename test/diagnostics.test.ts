@@ -248,6 +248,28 @@ describe('client channels against a peer that breaks off', () => {
   });
 });
 
+test('a protocol switch: both sides publish head (101) and end as the stream is handed over', async () => {
+  const echo: App = () => ({ status: 101, headers: { upgrade: 'echo' }, switch: (stream) => void stream.pipe(stream) });
+  const server = await new Server(['127.0.0.1', 0], echo, { onError: () => {} }).listen();
+  const serverEvents = record(serverChannels);
+  const clientEvents = record(clientChannels);
+  const conn = await new Client(server.address).connect();
+  try {
+    const switched = await conn.upgrade('/ws', 'echo');
+    assert.equal(switched.response.status, 101);
+    switched.stream.end();
+    await until(() => serverEvents.events.length === 3, 'the server events');
+    assert.deepEqual(serverEvents.events.map((e) => e.name), ['request:start', 'response:head', 'response:end']);
+    assert.deepEqual([serverEvents.events[1]!.message['status'], serverEvents.events[2]!.message['status']], [101, 101]);
+    assert.deepEqual(clientEvents.events.map((e) => e.name), ['request:start', 'response:head', 'response:end']);
+    assert.equal(clientEvents.events[2]!.message['response'], switched.response);
+  } finally {
+    serverEvents.stop();
+    clientEvents.stop();
+    await server.close({ timeout: 1000 });
+  }
+});
+
 test('with no subscriber, nothing is published and requests still work', async () => {
   assert.equal(Object.values({ ...serverChannels, ...clientChannels }).some((ch) => ch.hasSubscribers), false);
   const server = await new Server(['127.0.0.1', 0], app, { onError: () => {} }).listen();

@@ -3,12 +3,12 @@
 // a request body only as fast as the app does (the socket pauses past readAheadBytes),
 // and writes a response body only as fast as the peer takes it. Every failure ends in
 // a status (400/408/413/500...) when the response has not started, else in a closed socket.
+// A response with `switch` (101 to Upgrade, 2xx to CONNECT) hands the socket to the app.
 
 import type { Socket } from '../transport/listen.js';
 import {
   Connection,
   ProtocolError,
-  opensTunnel,
   reasonPhrase,
   responseHasBody,
   type DataEvent,
@@ -19,6 +19,7 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
+import { handOver, type SocketListeners } from '../transport/hand-off.js';
 import { corkForTick, drained, prepare, bodyWithHead, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
@@ -27,6 +28,7 @@ import { hasDate, type HttpDate } from './date.js';
 import { ServerRequest } from './request.js';
 import { traceError, traceRequest, type ServerTrace } from './diagnostics.js';
 import type { Session } from './session.js';
+import { planSwitch, type SwitchPlan } from './switch.js';
 
 /** What a connection needs from its server. */
 export interface ServerContext {
@@ -48,7 +50,7 @@ export interface ServerContext {
  */
 export type SlotUse = 'idle' | 'head' | 'busy';
 
-type Phase = 'head' | 'app' | 'respond' | 'done';
+type Phase = 'head' | 'app' | 'respond' | 'switched' | 'done';
 
 /** How long an ending connection waits for the peer's close before it is destroyed. */
 const LINGER_MS = 5000;
@@ -67,6 +69,7 @@ export class ServerConnection implements Timed, Sink {
   #deadlineKind: 'idle' | 'head' | 'body' | 'linger' | null = null;
   /** The body of the request being answered, while its exchange lasts. */
   #source: ExchangeSource | null = null;
+  #current: ServerRequest | null = null;
   #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
   #peerError: ProtocolError | null = null;
   #closeAfter = false;
@@ -74,6 +77,8 @@ export class ServerConnection implements Timed, Sink {
   #slot: SlotUse = 'busy';
   /** The current exchange's diagnostics_channel trace; null when no one listens. */
   #trace: ServerTrace | null = null;
+  // The 'close' listener stays after a switch: the server tracks the socket until it closes.
+  readonly #listeners: SocketListeners = { data: (chunk) => this.#onData(chunk), end: () => this.#onEnd() };
 
   constructor(ctx: ServerContext, socket: Socket, session: Session) {
     this.#ctx = ctx;
@@ -81,8 +86,8 @@ export class ServerConnection implements Timed, Sink {
     this.session = session;
     this.#conn = new Connection('server', { allowMissingHost: !ctx.options.requireHost, limits: ctx.options.limits });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('end', () => this.#onEnd());
+    socket.on('data', this.#listeners.data);
+    socket.on('end', this.#listeners.end);
     socket.on('error', () => this.#socket.destroy());
     socket.on('close', () => this.#onClose());
     ctx.deadlines.add(this);
@@ -115,6 +120,8 @@ export class ServerConnection implements Timed, Sink {
   /** @internal Server.close(): finish the exchange in flight, then close; close at once when idle. */
   shutdown(): void {
     this.#closeAfter = true;
+    // A switched stream is the app's, but close() still ends it; its timeout destroys it.
+    if (this.#phase === 'switched') return void this.#socket.end();
     if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
   }
 
@@ -220,6 +227,7 @@ export class ServerConnection implements Timed, Sink {
     const body = framing.kind === 'length' ? new Body(source, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(source) : null;
     const request = new ServerRequest(event.method, event.target, event.version, event.fields, body);
     this.#trace = traceRequest(this.session, request);
+    this.#current = request;
     this.#phase = 'app';
     let result;
     try {
@@ -245,9 +253,9 @@ export class ServerConnection implements Timed, Sink {
       checkResponse(response);
       const source = this.#source!;
       const status = response.status;
-      if (opensTunnel(source.method, status)) {
-        throw new WarrenError('invalid-response', `the app answered CONNECT with ${status}, which would open a tunnel: warren's server has none to offer, so answer 405 or 501`);
-      }
+      const request = this.#current!;
+      const switching = planSwitch(response, request, request.body === null || source.ended);
+      if (switching !== null) return this.#switch(switching);
       // Whether the response has a body is RFC 9112 §6.3's to decide, in the core.
       const prepared = prepare(response.headers, response.body, source.version !== '1.0', responseHasBody(source.method, status));
       plan = prepared.plan;
@@ -282,11 +290,42 @@ export class ServerConnection implements Timed, Sink {
     this.#trace = null;
     this.#source?.expire();
     this.#source = null;
+    this.#current = null;
     const state = this.#conn.ourState;
     if (state === 'must-close' || state === 'closed' || this.#peerError !== null) return this.#end();
     this.#phase = 'head';
     this.#drained = 0;
     this.#loop();
+  }
+
+  /** Writes the switch's head and hands the socket, with the bytes already past the request, to its handler. */
+  #switch(plan: SwitchPlan): void {
+    const date = this.#ctx.date;
+    if (plan.kind === 'connect' && date !== undefined && !hasDate(plan.fields)) plan.fields.push(['Date', date.value]);
+    const head = plan.kind === 'upgrade' ? this.#conn.send({ type: 'informational', status: 101, fields: plan.fields }) : this.#conn.send({ type: 'response', status: plan.status, fields: plan.fields });
+    this.#phase = 'switched';
+    this.#source?.expire();
+    this.#source = null;
+    this.#current = null;
+    this.#disarm();
+    this.#ctx.deadlines.delete(this);
+    const rest = Buffer.from(this.#conn.trailingData.data);
+    handOver(this.#socket, this.#listeners);
+    this.write(head);
+    // For diagnostics the exchange ends here: what follows is the switch handler's protocol.
+    this.#trace?.head(plan.kind === 'upgrade' ? 101 : plan.status, plan.fields);
+    this.#trace?.end();
+    this.#trace = null;
+    const failed = (error: unknown): void => {
+      this.#ctx.onError(error, this.session);
+      this.#socket.destroy();
+    };
+    try {
+      const taken = plan.handler(this.#socket, rest);
+      if (taken instanceof Promise) taken.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   #appFailed(error: unknown): void {
@@ -393,7 +432,8 @@ export class ServerConnection implements Timed, Sink {
     if (event === 'paused' || (event.type !== 'data' && event.type !== 'end-of-message')) {
       throw new WarrenError('misuse', 'the request body was already read to its end');
     }
-    if (event.type === 'data') {
+    if (event.type === 'end-of-message') this.#source!.ended = true;
+    else {
       const source = this.#source!;
       source.received += event.data.length;
       if (source.received > this.#ctx.options.maxBodyBytes) {
@@ -437,6 +477,8 @@ class ExchangeSource implements BodySource {
   readonly #owner: ServerConnection;
   #live = true;
   received = 0;
+  /** The body was read to its end: what follows is the next request's, or a switched protocol's. */
+  ended = false;
   readonly method: string;
   readonly version: HttpVersion;
 

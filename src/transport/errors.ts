@@ -19,8 +19,16 @@ export type WarrenErrorCode =
   | 'timeout'
   | 'connect-refused'
   | 'range-mismatch'
+  | 'upgrade-refused'
+  | 'tunnel-refused'
   | 'connection-shed'
   | 'invalid-response'
+  | 'decoded-too-large'
+  | 'decode-failed'
+  | 'redirect-refused'
+  | 'redirect-cross-origin'
+  | 'too-many-redirects'
+  | 'redirect-unreplayable'
   | 'unsupported'
   | 'socket-activation';
 
