@@ -21,6 +21,7 @@ import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
 import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
+import { traceClientError, traceClientRequest } from './diagnostics.js';
 import { MAX_INFORMATIONAL_RESPONSES, newExchange, type Exchange, type RequestOptions } from './exchange.js';
 import { ResponseSource } from './response-source.js';
 import { settleSwitch, tunnelRequest, upgradeRequest, type Switched, type Switching } from './switch.js';
@@ -260,6 +261,7 @@ export class ClientConnection {
       held = prepared.expectContinue;
       head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : bodyWithHead(plan) });
       expectContinue = this.#conn.expectingContinue;
+      exchange.trace = traceClientRequest(this, method, exchange.uri, fields);
     } catch (error) {
       return this.#settle(exchange, asRequestError(error, false));
     }
@@ -396,7 +398,9 @@ export class ClientConnection {
           // A body that fails to decode while still on the wire leaves nothing worth reading on this connection.
           const reading = this.#reading;
           const drop = (): void => (reading !== null && this.#reading === reading ? this.close() : undefined);
-          this.#settle(exchange, this.#host.options.decompress ? decodedResponse(response, this.#host.options.maxDecodedBytes, drop) : response);
+          const settled = this.#host.options.decompress ? decodedResponse(response, this.#host.options.maxDecodedBytes, drop) : response;
+          exchange.trace?.head(settled);
+          this.#settle(exchange, settled);
           break;
         }
         case 'data':
@@ -424,7 +428,11 @@ export class ClientConnection {
     this.#host.deadlines.delete(this);
     this.#host.closed?.(this);
     for (const queued of this.#queue.splice(0)) this.#settle(queued, new RequestError('connection-closed', 'the connection switched protocols before this request was sent', false));
-    this.#settle(exchange, new ClientResponse(event.status, event.reason, event.version, event.fields, null));
+    const response = new ClientResponse(event.status, event.reason, event.version, event.fields, null);
+    // For diagnostics the exchange ends here: what follows is the program's protocol.
+    exchange.trace?.head(response);
+    exchange.trace?.end();
+    this.#settle(exchange, response);
   }
 
   /** The server closed before a single byte of the response at the head of the line: the request may be retried. */
@@ -445,6 +453,7 @@ export class ClientConnection {
     const exchange = this.#inflight.shift();
     this.#reading = null;
     this.#responses++;
+    exchange?.trace?.end();
     if (exchange?.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
     if (this.#inflight[0] !== undefined && this.#writing !== this.#inflight[0]) this.#arm('headers', this.#host.options.headersTimeout);
     else this.#disarm();
@@ -489,6 +498,7 @@ export class ClientConnection {
     else if (this.#reading !== null && this.#inflight[0] === exchange) {
       const failure = abortError(exchange.signal, 'while its response body was read: its connection was closed', true);
       failure.responseStarted = true;
+      exchange.trace?.error(failure);
       this.#reading.fail(failure);
       this.#reading = null;
     }
@@ -500,6 +510,7 @@ export class ClientConnection {
   #fail(error: unknown): void {
     if (this.#failure === null) this.#failure = asRequestError(error, true);
     const failure = this.#failure;
+    const reading = this.#inflight[0];
     this.#disarm();
     for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
       if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent && failure.sent, { cause: failure.cause ?? error }));
@@ -507,6 +518,7 @@ export class ClientConnection {
     if (this.#reading !== null) {
       const bodyFailure = new RequestError(failure.code, failure.message, true, { cause: failure.cause ?? error });
       bodyFailure.responseStarted = true;
+      reading?.trace?.error(bodyFailure);
       this.#reading.fail(bodyFailure);
       this.#reading = null;
     }
@@ -520,6 +532,7 @@ export class ClientConnection {
     if (outcome instanceof RequestError) {
       if (exchange.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
       outcome.responseStarted = exchange.answered;
+      traceClientError(exchange.trace, this, exchange.method, exchange.uri, outcome);
       exchange.reject(outcome);
     } else {
       exchange.resolve(outcome);

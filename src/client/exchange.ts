@@ -4,6 +4,7 @@
 import type { OutgoingBody } from '../transport/body.js';
 import type { RequestError } from '../transport/errors.js';
 import type { HeadersInit } from '../transport/outgoing.js';
+import type { ClientTrace } from './diagnostics.js';
 import type { ClientResponse } from './response.js';
 import type { Switching } from './switch.js';
 
@@ -37,6 +38,8 @@ export interface Exchange {
   onAbort: (() => void) | null;
   /** An upgrade() or tunnel(): it goes out alone. */
   readonly switching: Switching | null;
+  /** Its diagnostics_channel trace once sent; null when no one listens. */
+  trace: ClientTrace | null;
 }
 
 /** @internal A request not yet sent. */
@@ -50,7 +53,7 @@ export function newExchange(
   reject: (error: RequestError) => void,
   switching: Switching | null,
 ): Exchange {
-  return { method, uri, headers, body, signal, resolve, reject, sent: false, answered: false, informational: 0, settled: false, continued: null, onAbort: null, switching };
+  return { method, uri, headers, body, signal, resolve, reject, sent: false, answered: false, informational: 0, settled: false, continued: null, onAbort: null, switching, trace: null };
 }
 
 /**

@@ -26,6 +26,7 @@ import type { ResolvedServerOptions } from './options.js';
 import { checkResponse } from './check-response.js';
 import { hasDate, type HttpDate } from './date.js';
 import { ServerRequest } from './request.js';
+import { traceError, traceRequest, type ServerTrace } from './diagnostics.js';
 import type { Session } from './session.js';
 import { planSwitch, type SwitchPlan } from './switch.js';
 
@@ -74,6 +75,8 @@ export class ServerConnection implements Timed, Sink {
   #closeAfter = false;
   #drained = 0;
   #slot: SlotUse = 'busy';
+  /** The current exchange's diagnostics_channel trace; null when no one listens. */
+  #trace: ServerTrace | null = null;
   // The 'close' listener stays after a switch: the server tracks the socket until it closes.
   readonly #listeners: SocketListeners = { data: (chunk) => this.#onData(chunk), end: () => this.#onEnd() };
 
@@ -165,6 +168,7 @@ export class ServerConnection implements Timed, Sink {
     this.#phase = 'done';
     this.#ctx.deadlines.delete(this);
     if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
+    this.#trace?.error(null, 'connection-closed', 'the connection closed before the response was written', null);
     this.#ctx.closed(this);
   }
 
@@ -222,6 +226,7 @@ export class ServerConnection implements Timed, Sink {
     this.#source = source;
     const body = framing.kind === 'length' ? new Body(source, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(source) : null;
     const request = new ServerRequest(event.method, event.target, event.version, event.fields, body);
+    this.#trace = traceRequest(this.session, request);
     this.#current = request;
     this.#phase = 'app';
     let result;
@@ -260,6 +265,7 @@ export class ServerConnection implements Timed, Sink {
       if (date !== undefined && !hasDate(prepared.fields)) prepared.fields.push(['Date', date.value]);
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
       head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: bodyWithHead(plan) });
+      this.#trace?.head(status, prepared.fields);
     } catch (error) {
       return this.#appFailed(error);
     }
@@ -280,6 +286,8 @@ export class ServerConnection implements Timed, Sink {
 
   #responded(): void {
     if (this.#phase !== 'respond') return;
+    this.#trace?.end();
+    this.#trace = null;
     this.#source?.expire();
     this.#source = null;
     this.#current = null;
@@ -304,6 +312,10 @@ export class ServerConnection implements Timed, Sink {
     const rest = Buffer.from(this.#conn.trailingData.data);
     handOver(this.#socket, this.#listeners);
     this.write(head);
+    // For diagnostics the exchange ends here: what follows is the switch handler's protocol.
+    this.#trace?.head(plan.kind === 'upgrade' ? 101 : plan.status, plan.fields);
+    this.#trace?.end();
+    this.#trace = null;
     const failed = (error: unknown): void => {
       this.#ctx.onError(error, this.session);
       this.#socket.destroy();
@@ -319,31 +331,34 @@ export class ServerConnection implements Timed, Sink {
   #appFailed(error: unknown): void {
     if (this.#phase !== 'app') return;
     const remote = this.#peerError ?? (error instanceof ProtocolError && error.side === 'remote' ? error : null);
-    if (remote !== null) return this.#answerError(remote.status, remote.code, remote.message);
-    if (error instanceof WarrenError && error.code === 'body-timeout') return this.#answerError(408, error.code, error.message);
+    if (remote !== null) return this.#answerError(remote.status, remote.code, remote.message, remote);
+    if (error instanceof WarrenError && error.code === 'body-timeout') return this.#answerError(408, error.code, error.message, error);
     if (error instanceof WarrenError && error.code === 'connection-closed') return this.#end();
     this.#ctx.onError(error, this.session);
-    this.#answerError(500, 'app-error', 'the app failed');
+    this.#answerError(500, 'app-error', 'the app failed', error);
   }
 
   #writeFailed(error: unknown): void {
     // The head is out: no status can tell the peer; only the close can.
     if (!(error instanceof WarrenError && error.code === 'connection-closed')) this.#ctx.onError(error, this.session);
+    this.#trace?.error(null, error instanceof WarrenError ? error.code : 'write-failed', error instanceof Error ? error.message : String(error), error);
     this.#socket.destroy();
   }
 
   #failedRead(error: unknown): void {
     if (!(error instanceof ProtocolError)) throw error;
     if (error.code === 'data-after-close') return this.#end();
-    this.#answerError(error.status, error.code, error.message);
+    this.#answerError(error.status, error.code, error.message, error);
   }
 
   /** Answers with an error status and closes; when a response has started, just closes. */
-  #answerError(status: number, code: string, message: string): void {
+  #answerError(status: number, code: string, message: string, error: unknown = null): void {
     this.#source?.expire();
     this.#source = null;
     this.#phase = 'respond';
     const state = this.#conn.ourState;
+    traceError(this.#trace, this.session, state === 'idle' || state === 'send-response' ? status : null, code, message, error);
+    this.#trace = null;
     if (state !== 'idle' && state !== 'send-response') return this.#end();
     const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
     try {
