@@ -16,9 +16,10 @@ const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).stat
 
 test(
   'bench/instructions --quick counts the warren and raw servers and writes its JSON',
-  { timeout: 120_000, skip: valgrind ? false : 'valgrind is not installed (Debian package valgrind)' },
+  { timeout: 250_000, skip: valgrind ? false : 'valgrind is not installed (Debian package valgrind)' },
   () => {
-    quickRun(BENCH, 110_000, ({ stdout, report }) => {
+    // Under valgrind on a loaded 2-CPU machine (the rest of the suite running beside it) the quick run has taken 110 s.
+    quickRun(BENCH, 240_000, ({ stdout, report }) => {
       for (const kind of ['warren', 'raw']) {
         assert.match(stdout, new RegExp(`^  ${kind} server +-?[\\d,]+  instructions per round trip$`, 'm'), `no count for the ${kind} server`);
       }
