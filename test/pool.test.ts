@@ -146,6 +146,20 @@ describe('Pool', () => {
     await server.close();
   });
 
+  test('the shorthands a connection has: get, head, put, post, delete', async () => {
+    const { server } = await serve(async (_s, request) => ({ status: 200, body: `${request.method} ${request.uri} ${request.body === null ? '-' : await request.body.text()}` }));
+    const pool = new Pool(server.address);
+    const read = async (response: Promise<{ body: { text(): Promise<string> } | null }>): Promise<string> => (await (await response).body?.text()) ?? '(no body)';
+    assert.equal(await read(pool.get('/a')), 'GET /a -');
+    assert.equal(await read(pool.head('/b')), '(no body)');
+    assert.equal(await read(pool.put('/c', {}, 'put')), 'PUT /c put');
+    assert.equal(await read(pool.post('/d', { 'content-type': 'text/plain' }, 'post')), 'POST /d post');
+    assert.equal(await read(pool.delete('/e')), 'DELETE /e -');
+    assert.equal(pool.connections, 1);
+    await pool.close();
+    await server.close();
+  });
+
   test('a pool over a Unix socket', async () => {
     const { server, census } = await serve((_s, request) => ({ status: 200, body: request.headers['host'] ?? 'no host' }), TRANSPORTS[0]!.address());
     const pool = new Pool(server.address, { maxConnections: 2 });

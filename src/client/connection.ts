@@ -17,12 +17,12 @@ import { identityOf, type TlsIdentity } from '../transport/tls.js';
 import { abortError } from './abort.js';
 import { decodedResponse, offerCodings } from './decode.js';
 import { underDefaults, type ResolvedClientOptions } from './options.js';
-import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
 import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
 import { traceClientError, traceClientRequest } from './diagnostics.js';
 import { MAX_INFORMATIONAL_RESPONSES, newExchange, type Exchange, type RequestOptions } from './exchange.js';
+import { Requester } from './methods.js';
 import { ResponseSource } from './response-source.js';
 import { settleSwitch, tunnelRequest, upgradeRequest, type Switched, type Switching } from './switch.js';
 
@@ -44,7 +44,7 @@ export interface ConnectionHost {
  * behind it wait: read each body to its end, or close the connection. A failure rejects
  * with a RequestError whose `sent` says whether a retry is safe.
  */
-export class ClientConnection {
+export class ClientConnection extends Requester {
   // A Timed and a Sink through members marked @internal: no `implements`, which would outlive them in the .d.ts.
   readonly #host: ConnectionHost;
   readonly #socket: Socket;
@@ -66,6 +66,7 @@ export class ClientConnection {
 
   /** Made by Client.connect() and by a Pool, not by a program. */
   constructor(host: ConnectionHost, socket: Socket) {
+    super();
     this.#host = host;
     this.#socket = socket;
     this.#conn = new Connection('client', { limits: host.options.limits });
@@ -173,47 +174,6 @@ export class ClientConnection {
       this.#queue.push(exchange);
       this.#pumpWrites();
     });
-  }
-
-  /** A GET request; see request(). */
-  get(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
-    return this.request('GET', uri, headers, null, options);
-  }
-
-  /** A HEAD request: its response has no body, whatever its Content-Length says. */
-  head(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
-    return this.request('HEAD', uri, headers, null, options);
-  }
-
-  /** A DELETE request; see request(). */
-  delete(uri: string, headers?: HeadersInit, options?: RequestOptions): Promise<ClientResponse> {
-    return this.request('DELETE', uri, headers, null, options);
-  }
-
-  /** A PUT request with `body` (framed by Content-Length when its length is known, else chunked). */
-  put(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
-    return this.request('PUT', uri, headers, body, options);
-  }
-
-  /** A POST request with `body` (framed by Content-Length when its length is known, else chunked). */
-  post(uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
-    return this.request('POST', uri, headers, body, options);
-  }
-
-  /**
-   * A GET of the bytes from `start` up to, not including, `stop` (Degu's get_range), sent
-   * as `Range: bytes=start-(stop-1)`. Resolves with a 206 whose Content-Range names those
-   * bytes (or those before the end, when the representation is shorter); anything else
-   * rejects with a RangeMismatchError (code 'range-mismatch') holding the response unread.
-   */
-  getRange(uri: string, headers: HeadersInit | undefined, start: number, stop: number, options?: RequestOptions): Promise<ClientResponse> {
-    let lines: FieldLine[];
-    try {
-      lines = rangeHeaders(headers, start, stop);
-    } catch (error) {
-      return Promise.reject(asRequestError(error, false));
-    }
-    return this.request('GET', uri, lines, null, options).then((response) => checkRange(response, start, stop));
   }
 
   /** Closes at once; requests not yet answered fail with code 'connection-closed'. */

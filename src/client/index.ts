@@ -1,5 +1,6 @@
 export { Client, hostFor } from './client.js';
 export { ClientConnection } from './connection.js';
+export { Requester } from './methods.js';
 export { MAX_INFORMATIONAL_RESPONSES, type RequestOptions } from './exchange.js';
 export { SwitchRefusedError, type Switched } from './switch.js';
 export { ClientResponse } from './response.js';

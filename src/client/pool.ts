@@ -4,7 +4,6 @@
 // Keep-Alive: timeout says so. A request that fails on a reused idle connection before any
 // response arrived is sent once more on a fresh one, when that is safe.
 
-import type { FieldLine } from '../protocol/index.js';
 import { checkAddress, type Address } from '../transport/address.js';
 import type { OutgoingBody } from '../transport/body.js';
 import { clientContextOptions } from '../transport/tls.js';
@@ -14,10 +13,10 @@ import type { HeadersInit } from '../transport/outgoing.js';
 import { abortError } from './abort.js';
 import { admit, hostFor, openSocket } from './client.js';
 import { ClientConnection } from './connection.js';
+import { Requester } from './methods.js';
 import type { RequestOptions } from './exchange.js';
 import { retryable } from './exchange.js';
 import { asRequestError } from './request-error.js';
-import { checkRange, rangeHeaders } from './range.js';
 import { requestMethod } from './request-line.js';
 import { CLIENT_OPTION_NAMES, DEFAULT_CLIENT_OPTIONS, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
 import { resolveNumbers } from '../transport/options.js';
@@ -62,7 +61,7 @@ class Idle implements Timed {
  * takes an idle connection or opens one (up to maxConnections), else waits its turn (up to
  * queueTimeout). The Client options hold for every connection, onConnect included.
  */
-export class Pool {
+export class Pool extends Requester {
   /** The server's address, as given (checked). */
   readonly address: Address;
   /** The options with their defaults filled in. */
@@ -82,6 +81,7 @@ export class Pool {
 
   /** Checks `address` and `options` now; connections open as requests need them. */
   constructor(address: Address, options?: PoolOptions) {
+    super();
     this.address = checkAddress(address);
     const resolved = resolveClientOptions(options, Object.keys(POOL_DEFAULTS));
     const extra = resolveNumbers(options, POOL_DEFAULTS, [...Object.keys(DEFAULT_CLIENT_OPTIONS), ...CLIENT_OPTION_NAMES], 'Pool option');
@@ -132,17 +132,6 @@ export class Pool {
       const fresh = await this.#acquire(options.signal, true);
       return fresh.request(method, uri, headers, body, options);
     }
-  }
-
-  /** A GET of the bytes from `start` up to, not including, `stop`, checked as ClientConnection.getRange() does. */
-  async getRange(uri: string, headers: HeadersInit | undefined, start: number, stop: number, options?: RequestOptions): Promise<ClientResponse> {
-    let lines: FieldLine[];
-    try {
-      lines = rangeHeaders(headers, start, stop);
-    } catch (error) {
-      throw asRequestError(error, false);
-    }
-    return checkRange(await this.request('GET', uri, lines, null, options), start, stop);
   }
 
   /** ClientConnection.upgrade() on a free connection; once switched, the connection leaves the pool. */
