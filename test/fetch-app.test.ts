@@ -104,7 +104,7 @@ for (const transport of TRANSPORTS) {
       assert.equal(hello.status, 200);
       assert.equal(await hello.body!.text(), 'hello from hono');
       assert.equal(hello.headers['content-length'], '15', 'a string body goes out whole, with its length');
-      assert.equal(hello.headers['content-type'], 'text/plain; charset=UTF-8');
+      assert.match(String(hello.headers['content-type']), /^text\/plain; ?charset=UTF-8$/);
       const user = await conn.get('/users/42?q=x%20y', { 'X-Agent': 'test' });
       assert.deepEqual(await user.body!.json(), { id: '42', q: 'x y', agent: 'test' });
       const echo = await conn.post('/echo', { 'Content-Type': 'application/json' }, JSON.stringify({ a: [1, 2] }));
@@ -125,7 +125,7 @@ for (const transport of TRANSPORTS) {
       const conn = await client(server).connect();
       const response = await conn.get('/stream');
       assert.equal(response.status, 200);
-      assert.equal(response.headers['transfer-encoding'], 'chunked');
+      assert.equal(response.body?.chunked, true, 'a stream goes out chunked');
       const chunks = (response.body as AsyncIterable<{ data: Uint8Array }>)[Symbol.asyncIterator]();
       const first = await within(chunks.next(), 3000, 'the first chunk');
       assert.equal(Buffer.from(first.value!.data).toString(), 'one;');

@@ -11,7 +11,7 @@ import { WarrenError } from '../transport/errors.js';
 import { describe } from '../transport/outgoing.js';
 import type { App, AppResponse } from './app.js';
 import { LazyRequest } from './fetch-request.js';
-import { toAppResponse } from './fetch-response.js';
+import { toAppResponse, type Tracker } from './fetch-response.js';
 import { originOf, requestUrl, unixOrigin } from './fetch-url.js';
 import type { ServerRequest } from './request.js';
 import type { Session } from './session.js';
@@ -19,10 +19,48 @@ import type { Session } from './session.js';
 /** A fetch-style handler, as Hono's `app.fetch`, Deno.serve's and Bun.serve's take. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
+const GONE = 'the client closed the connection before the response was sent';
+
+/** One request's reach into its handler: its signal (once asked for) and its streaming body (once there is one). */
+class Exchange implements Tracker {
+  readonly #state: ConnectionState | null;
+  controller: AbortController | null = null;
+  #cancel: ((reason: Error) => void) | null = null;
+
+  constructor(state: ConnectionState | null) {
+    this.#state = state;
+    if (state !== null) state.current = this;
+  }
+
+  signal(): AbortController {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.#state?.gone === true) this.controller.abort(new WarrenError('connection-closed', GONE));
+    }
+    return this.controller;
+  }
+
+  /** The client went away: the signal aborts and a streaming body is cancelled. */
+  gone(reason: Error): void {
+    this.controller?.abort(reason);
+    this.#cancel?.(reason);
+  }
+
+  streaming(cancel: (reason: Error) => void): void {
+    this.#cancel = cancel;
+  }
+
+  finished(cut: boolean): void {
+    if (this.#state !== null && this.#state.current === this) this.#state.current = null;
+    this.#cancel = null;
+    if (cut) this.controller?.abort(new WarrenError('connection-closed', 'the response body was cut before its end: the client went away'));
+  }
+}
+
 /** What one connection's requests share: its socket's fate, and the origin last built from its Host. */
 class ConnectionState {
-  /** The controller of the request being served, once its signal was asked for. */
-  current: AbortController | null = null;
+  /** The exchange being served, until its response is out. */
+  current: Exchange | null = null;
   gone = false;
   readonly local: string | null;
   host: string | null = null;
@@ -31,9 +69,11 @@ class ConnectionState {
   constructor(socket: Socket) {
     const address = socket.localAddress;
     this.local = address === undefined ? null : address.includes(':') ? `[${address}]:${socket.localPort}` : `${address}:${socket.localPort}`;
+    // The peer's FIN counts as gone, as node's http server (httpAllowHalfOpen false) takes it.
     const gone = (): void => {
+      if (this.gone) return;
       this.gone = true;
-      this.current?.abort(new WarrenError('connection-closed', 'the client closed the connection before the response was sent'));
+      this.current?.gone(new WarrenError('connection-closed', GONE));
       this.current = null;
     };
     socket.once('end', gone);
@@ -64,36 +104,32 @@ export function fetchApp(handler: FetchHandler): App {
 
 function serveOne(handler: FetchHandler, session: Session, request: ServerRequest): Promise<AppResponse> {
   const state = states.get(session) ?? null;
-  let controller: AbortController | null = null;
+  const exchange = new Exchange(state);
   const method = request.method;
   const lazy = new LazyRequest({
     method,
     fields: request.fields,
     body: method === 'GET' || method === 'HEAD' ? null : request.body,
     url: () => urlFor(session, state, request),
-    controller: () => {
-      if (controller === null) {
-        controller = new AbortController();
-        if (state !== null) {
-          if (state.gone) controller.abort(new WarrenError('connection-closed', 'the client closed the connection before the response was sent'));
-          else state.current = controller;
-        }
-      }
-      return controller;
-    },
+    controller: () => exchange.signal(),
   });
-  const finished = (cut: boolean): void => {
-    if (state !== null && state.current === controller) state.current = null;
-    if (cut) controller?.abort(new WarrenError('connection-closed', 'the response body was cut before its end: the client went away'));
-  };
   let result;
   try {
     result = handler(lazy as unknown as Request);
   } catch (error) {
-    finished(false);
+    exchange.finished(false);
     return Promise.reject(error);
   }
-  return result instanceof Promise ? result.then((response) => toAppResponse(response, method, finished), (error: unknown) => (finished(false), Promise.reject(error))) : toAppResponse(result, method, finished);
+  if (result instanceof Promise) {
+    return result.then(
+      (response) => toAppResponse(response, method, exchange),
+      (error: unknown) => {
+        exchange.finished(false);
+        throw error;
+      },
+    );
+  }
+  return toAppResponse(result, method, exchange);
 }
 
 function urlFor(session: Session, state: ConnectionState | null, request: ServerRequest): string {

@@ -16,36 +16,40 @@ type ReadableStreamReadResult = { done: true; value?: undefined } | { done: fals
 /** How many reads may come back without waiting before the body is taken for a stream. */
 const EAGER_READS = 4;
 
-/** Told how the response ended: `cut` when the peer went away before the body was sent. */
-export type Finished = (cut: boolean) => void;
+/** What the exchange hears of its response body. */
+export interface Tracker {
+  /** The body is out (at once for a body sent whole), or was cut (`cut`) before its end. */
+  finished(cut: boolean): void;
+  /** The body streams: `cancel` stops it (the client went away while it waited for a piece). */
+  streaming(cancel: (reason: Error) => void): void;
+}
 
 /**
  * The AppResponse for `response`, a Response from a fetch handler; fails with a WarrenError
- * ('invalid-response') for anything else. `finished` is called once the body is out (at
- * once for a body sent whole) or was cut.
+ * ('invalid-response') for anything else; `tracker` hears when the body is out or was cut.
  */
-export async function toAppResponse(response: unknown, method: string, finished: Finished): Promise<AppResponse> {
+export async function toAppResponse(response: unknown, method: string, tracker: Tracker): Promise<AppResponse> {
   if (!(response instanceof Response)) {
-    finished(false);
+    tracker.finished(false);
     const hint = response !== null && typeof response === 'object' && 'status' in response ? ': a warren app returns { status, body }, a fetch handler a Response (new Response(body, { status }))' : '';
     throw new WarrenError('invalid-response', `the fetch handler returned ${describe(response)}, not a Response (or a promise of one)${hint}`);
   }
   const status = response.status;
   if (response.type === 'error' || status < 200) {
-    finished(false);
+    tracker.finished(false);
     throw new WarrenError('invalid-response', `the fetch handler returned a network error (Response.error(), status ${status}): return a Response with a status from 200 to 599`);
   }
   const headers = fieldLines(response.headers);
   const reason = response.statusText === '' ? undefined : response.statusText;
   const stream = response.body;
   if (stream === null) {
-    finished(false);
+    tracker.finished(false);
     return { status, reason, headers: headers.lines };
   }
   if (!responseHasBody(method, status)) {
     // HEAD, 204, 304: the body is not sent, and its length, if given, stays as the representation's.
     void stream.cancel().catch(() => {});
-    finished(false);
+    tracker.finished(false);
     return { status, reason, headers: headers.lines };
   }
   const reader = stream.getReader();
@@ -58,16 +62,16 @@ export async function toAppResponse(response: unknown, method: string, finished:
       if (result === null) break;
       pending = null;
       if (result.done) {
-        finished(false);
+        tracker.finished(false);
         return { status, reason, headers: headers.lines, body: gathered.length === 1 ? gathered[0]! : gathered };
       }
       gathered.push(result.value);
     }
   } catch (error) {
-    finished(false);
+    tracker.finished(false);
     throw error;
   }
-  const rest = streamRest(reader, gathered, pending, finished);
+  const rest = streamRest(reader, gathered, pending, tracker);
   return { status, reason, headers: headers.lines, body: headers.length === null ? rest : new BodyIter(rest, headers.length) };
 }
 
@@ -92,27 +96,39 @@ function readWithoutWaiting<T>(read: Promise<T>): Promise<T | null> {
   return Promise.race([read, Promise.resolve().then(() => Promise.resolve(null))]);
 }
 
-/** The pieces gathered, then the rest of the stream, one read per piece asked for; a cut cancels the stream. */
+/**
+ * The pieces gathered, then the rest of the stream, one read per piece asked for. A stop
+ * (the writer's: the socket closed; or the tracker's cancel) cancels the source, which
+ * hears it as an abort; a cancelled stream ends in a throw, so the body is cut on the wire
+ * rather than ended as if whole.
+ */
 async function* streamRest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   gathered: Uint8Array[],
   pending: Promise<ReadableStreamReadResult> | null,
-  finished: Finished,
+  tracker: Tracker,
 ): AsyncGenerator<Uint8Array> {
   let complete = false;
+  let cancelled: Error | null = null;
+  tracker.streaming((reason) => {
+    if (cancelled !== null || complete) return;
+    cancelled = reason;
+    void reader.cancel(reason).catch(() => {});
+  });
   try {
     yield* gathered;
     gathered.length = 0;
     for (;;) {
       const result = await (pending ?? reader.read());
       pending = null;
+      if (cancelled !== null) throw cancelled;
       if (result.done) break;
       yield result.value;
     }
     complete = true;
   } finally {
-    finished(!complete);
+    tracker.finished(!complete);
     // The writer stopped early (the peer went away, or the body broke its length): the source hears it as a cancel.
-    if (!complete) void reader.cancel().catch(() => {});
+    if (!complete && cancelled === null) void reader.cancel().catch(() => {});
   }
 }
