@@ -102,33 +102,37 @@ function readWithoutWaiting<T>(read: Promise<T>): Promise<T | null> {
  * hears it as an abort; a cancelled stream ends in a throw, so the body is cut on the wire
  * rather than ended as if whole.
  */
-async function* streamRest(
+function streamRest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   gathered: Uint8Array[],
-  pending: Promise<ReadableStreamReadResult> | null,
+  first: Promise<ReadableStreamReadResult> | null,
   tracker: Tracker,
 ): AsyncGenerator<Uint8Array> {
   let complete = false;
   let cancelled: Error | null = null;
+  // Told now, not at the first piece: the client may go before the writer asks for one.
   tracker.streaming((reason) => {
     if (cancelled !== null || complete) return;
     cancelled = reason;
     void reader.cancel(reason).catch(() => {});
   });
-  try {
-    yield* gathered;
-    gathered.length = 0;
-    for (;;) {
-      const result = await (pending ?? reader.read());
-      pending = null;
-      if (cancelled !== null) throw cancelled;
-      if (result.done) break;
-      yield result.value;
+  return (async function* () {
+    let pending = first;
+    try {
+      yield* gathered;
+      gathered.length = 0;
+      for (;;) {
+        const result = await (pending ?? reader.read());
+        pending = null;
+        if (cancelled !== null) throw cancelled;
+        if (result.done) break;
+        yield result.value;
+      }
+      complete = true;
+    } finally {
+      tracker.finished(!complete);
+      // The writer stopped early (the peer went away, or the body broke its length): the source hears it as a cancel.
+      if (!complete && cancelled === null) void reader.cancel().catch(() => {});
     }
-    complete = true;
-  } finally {
-    tracker.finished(!complete);
-    // The writer stopped early (the peer went away, or the body broke its length): the source hears it as a cancel.
-    if (!complete && cancelled === null) void reader.cancel().catch(() => {});
-  }
+  })();
 }
