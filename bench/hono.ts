@@ -1,9 +1,11 @@
 // Hono on warren (fetchApp(app.fetch)) against Hono on @hono/node-server, the adapter
-// Hono's docs give for Node: the same app (GET /example -> 'hello, world'), each server in
+// Hono's docs give for Node, as it runs by default (replacing the global Request and
+// Response) and with overrideGlobalObjects false ('node-server-plain': Node's own
+// Response, as fetchApp() must take it): the same app (GET /example -> 'hello, world'), each server in
 // a child process of its own, driven by the suite's raw-socket load generator (a third
 // process) over 127.0.0.1, with 1 and 50 keep-alive connections. Servers take turns run
-// by run, in alternating order; each figure is the median of the runs, the ratio
-// warren/node-server is of the medians.
+// by run, in alternating order; each figure is the median of the runs, the ratios
+// warren/node-server and warren/node-server-plain are of the medians.
 //
 //   node dist/bench/hono.js [--quick] [--runs N] [--ms MS] [--json FILE]
 //
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const machine = thisMachine();
   const commit = gitCommit();
-  console.log('Hono requests per second: on warren (fetchApp) vs on @hono/node-server, GET /example, 127.0.0.1.');
+  console.log('Hono requests per second: on warren (fetchApp) vs on @hono/node-server (default, and plain: overrideGlobalObjects false), GET /example, 127.0.0.1.');
   console.log(machineLine(machine));
   console.log(`commit: ${commit ?? 'unknown'}; ${options.runs} runs of ${options.ms} ms per server and connection count, interleaved${options.quick ? ' (--quick: numbers are not meaningful)' : ''}`);
   const servers: Running[] = [];
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       return reply.count / reply.seconds;
     };
     const rows: Row[] = [];
-    const ratios: { connections: number; ratio: number }[] = [];
+    const ratios: { connections: number; peer: string; ratio: number }[] = [];
     console.log(tableHeader('connections / server'));
     for (const connections of CONNECTIONS) {
       // A warm-up each, untimed: both JITs reach their steady state before the first run.
@@ -140,9 +142,11 @@ async function main(): Promise<void> {
         rows.push({ connections, server: server.kind, requestsPerSecond: { ...s, runs: runs[i]! } });
         console.log(tableRow(`${connections} ${server.kind}`, s, 'requests/s', isNoisy(s) ? '  noisy' : ''));
       });
-      const ratio = medians.get('warren')! / medians.get('node-server')!;
-      ratios.push({ connections, ratio });
-      console.log(`ratio warren/node-server ${connections} ${ratio.toFixed(2)}`);
+      for (const peer of ['node-server', 'node-server-plain'] as const) {
+        const ratio = medians.get('warren')! / medians.get(peer)!;
+        ratios.push({ connections, peer, ratio });
+        console.log(`ratio warren/${peer} ${connections} ${ratio.toFixed(2)}`);
+      }
     }
     if (options.json !== null) {
       const report = { bench: 'hono', mode: options.quick ? 'quick' : 'full', commit, machine, runs: options.runs, msPerRun: options.ms, results: rows, ratios };

@@ -1,7 +1,8 @@
 // The Hono servers bench/hono.ts compares: one Hono app (GET /example -> 'hello, world',
-// the suite's W2/W6 body) on warren through fetchApp(), or on @hono/node-server with its
-// defaults (it replaces the global Request and Response: hence a process per server, run
-// by hono-child.ts).
+// the suite's W2/W6 body) on warren through fetchApp(); on @hono/node-server with its
+// defaults, which replace the global Request and Response with lightweight ones (hence a
+// process per server, run by hono-child.ts); and on node-server with overrideGlobalObjects
+// false, which meets Node's own Response as fetchApp() does.
 
 import type { Server as NetServer } from 'node:net';
 import { Hono } from 'hono';
@@ -12,7 +13,7 @@ import { WARREN_OPTIONS } from './servers.js';
 import type { Target } from '../suite/framing.js';
 
 /** The servers compared. */
-export const HONO_SERVERS = ['warren', 'node-server'] as const;
+export const HONO_SERVERS = ['warren', 'node-server', 'node-server-plain'] as const;
 /** One of HONO_SERVERS. */
 export type HonoServer = (typeof HONO_SERVERS)[number];
 
@@ -33,7 +34,7 @@ export async function listenHono(kind: HonoServer, on: string): Promise<Target> 
     const address = server.address;
     return typeof address === 'string' ? { path: address } : { host: address[0], port: address[1] };
   }
-  const server = createAdaptorServer({ fetch: app.fetch }) as unknown as NetServer;
+  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: kind === 'node-server' }) as unknown as NetServer;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if (on.startsWith('/')) server.listen(on, resolve);
