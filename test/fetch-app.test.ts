@@ -186,6 +186,57 @@ for (const transport of TRANSPORTS) {
       await server.close({ timeout: 1000 });
     });
 
+    run('HEAD, redirects, 204, a stream with its own Content-Length, and a stream that breaks', async () => {
+      const failures: unknown[] = [];
+      const app = new Hono();
+      app.get('/page', (c) => c.text('a page'));
+      app.get('/moved', (c) => c.redirect('/page', 301));
+      app.delete('/gone', (c) => c.body(null, 204));
+      app.get('/sized', () => {
+        const stream = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            controller.enqueue(Buffer.from('abc'));
+            if ((controller.desiredSize ?? 0) <= 0) controller.close();
+          },
+        }, { highWaterMark: 0 });
+        return new Response(stream, { headers: { 'content-length': '3' } });
+      });
+      app.get('/broken', () => {
+        let sent = false;
+        const stream = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            if (sent) controller.error(new Error('the source broke'));
+            else controller.enqueue(Buffer.from('partial'));
+            sent = true;
+          },
+        }, { highWaterMark: 0 });
+        return new Response(stream);
+      });
+      const server = await listen(transport, app.fetch, { onError: (error) => failures.push(error) });
+      const conn = await client(server).connect();
+      const head = await conn.head('/page');
+      assert.equal(head.status, 200);
+      assert.equal(head.body, null);
+      const moved = await conn.get('/moved');
+      assert.deepEqual([moved.status, moved.headers['location']], [301, '/page']);
+      await moved.body?.text();
+      const gone = await conn.delete('/gone');
+      assert.equal(gone.status, 204);
+      assert.equal(gone.body, null);
+      const sized = await conn.get('/sized');
+      assert.equal(sized.headers['content-length'], '3', 'a stream with a Content-Length goes out with it, not chunked');
+      assert.equal(sized.body?.chunked, false);
+      assert.equal(await sized.body!.text(), 'abc');
+      const broken = await conn.get('/broken');
+      assert.equal(broken.status, 200, 'the head was out before the source broke');
+      await assert.rejects(broken.body!.text(), 'the body is cut, not ended as if whole');
+      conn.close();
+      await server.close();
+      assert.match(String(failures[0]), /the source broke/, 'onError hears why the body was cut');
+    });
+
     run('a handler that reads only method and url builds no Request and no body stream', async () => {
       const seen: LazyRequest[] = [];
       const handler: FetchHandler = (request) => {
