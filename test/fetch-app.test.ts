@@ -325,4 +325,13 @@ test('a raw peer: HTTP/1.0 without Host gets the server address as origin; a bad
   raw.close();
   raw2.close();
   await server.close();
+  // Hono reads request.url before its own error handling: the 400 is the server's still.
+  const hono = await listen(TRANSPORTS.find((t) => t.name === 'ipv4')!, honoApp().fetch);
+  const raw3 = await RawClient.connect(hono.address);
+  raw3.write('GET / HTTP/1.1\r\nHost: x/y\r\n\r\n');
+  const [refused] = await raw3.responses(['GET']);
+  assert.equal(refused!.status, 400);
+  assert.match(refused!.body, /invalid-host/);
+  raw3.close();
+  await hono.close();
 });

@@ -132,6 +132,9 @@ function serveOne(handler: FetchHandler, session: Session, request: ServerReques
   return toAppResponse(result, method, exchange);
 }
 
+const plainMemo: { host: string | null; origin: string | null } = { host: null, origin: null };
+const tlsMemo: { host: string | null; origin: string | null } = { host: null, origin: null };
+
 function urlFor(session: Session, state: ConnectionState | null, request: ServerRequest): string {
   const scheme = session.tls === null ? 'http' : 'https';
   const host = request.fields.get('host');
@@ -140,14 +143,16 @@ function urlFor(session: Session, state: ConnectionState | null, request: Server
     // No Host (HTTP/1.0, or a Unix socket, where it is optional): where the connection came in.
     const address = session.address;
     origin = typeof address === 'string' ? unixOrigin(scheme, address) : `${scheme}://${state?.local ?? 'localhost'}`;
-  } else if (state !== null && state.host === host) {
-    origin = state.origin;
   } else {
-    origin = originOf(scheme, host);
-    if (origin === null) throw new ProtocolError('invalid-host', 'remote', `Host ${JSON.stringify(host)} is not a host[:port]: a fetch handler's Request needs a URL`, 400);
-    if (state !== null) {
-      state.host = host;
-      state.origin = origin;
+    // The origin is remembered per connection (one Host a connection, as a rule), or without
+    // onConnect for the last Host seen: a URL parse a request would cost more than the rest.
+    const memo = state ?? (scheme === 'http' ? plainMemo : tlsMemo);
+    if (memo.host === host) origin = memo.origin;
+    else {
+      origin = originOf(scheme, host);
+      if (origin === null) throw new ProtocolError('invalid-host', 'remote', `Host ${JSON.stringify(host)} is not a host[:port]: a fetch handler's Request needs a URL`, 400);
+      memo.host = host;
+      memo.origin = origin;
     }
   }
   const url = requestUrl(origin!, request.uri);

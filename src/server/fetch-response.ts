@@ -54,18 +54,23 @@ export async function toAppResponse(response: unknown, method: string, tracker: 
   }
   const reader = stream.getReader();
   const gathered: Uint8Array[] = [];
-  let pending: Promise<ReadableStreamReadResult> | null = null;
+  // Two reads at once: a string or bytes body fulfils the first and ends with the second
+  // within a microtask or two, so one wait tells "whole" (one race a body, not one a read).
+  const pending: Promise<ReadableStreamReadResult>[] = [reader.read(), reader.read()];
   try {
     for (let i = 0; i < EAGER_READS; i++) {
-      pending ??= reader.read();
-      const result = await readWithoutWaiting(pending);
-      if (result === null) break;
-      pending = null;
-      if (result.done) {
-        tracker.finished(false);
-        return { status, reason, headers: headers.lines, body: gathered.length === 1 ? gathered[0]! : gathered };
+      // Reads are fulfilled in order: once the last one asked for is ready, so are the others.
+      if ((await readWithoutWaiting(pending[pending.length - 1]!)) === null) break;
+      for (const read of pending) {
+        const result = await read;
+        if (result.done) {
+          tracker.finished(false);
+          return { status, reason, headers: headers.lines, body: gathered.length === 1 ? gathered[0]! : gathered };
+        }
+        gathered.push(result.value);
       }
-      gathered.push(result.value);
+      pending.length = 0;
+      pending.push(reader.read());
     }
   } catch (error) {
     tracker.finished(false);
@@ -105,7 +110,7 @@ function readWithoutWaiting<T>(read: Promise<T>): Promise<T | null> {
 function streamRest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   gathered: Uint8Array[],
-  first: Promise<ReadableStreamReadResult> | null,
+  pending: Promise<ReadableStreamReadResult>[],
   tracker: Tracker,
 ): AsyncGenerator<Uint8Array> {
   let complete = false;
@@ -117,13 +122,11 @@ function streamRest(
     void reader.cancel(reason).catch(() => {});
   });
   return (async function* () {
-    let pending = first;
     try {
       yield* gathered;
       gathered.length = 0;
       for (;;) {
-        const result = await (pending ?? reader.read());
-        pending = null;
+        const result = await (pending.shift() ?? reader.read());
         if (cancelled !== null) throw cancelled;
         if (result.done) break;
         yield result.value;
