@@ -26,6 +26,11 @@ function honoApp(events: { release?: () => void; aborted?: (reason: unknown) => 
   app.get('/url', (c) => c.text(c.req.url));
   app.get('/users/:id', (c) => c.json({ id: c.req.param('id'), q: c.req.query('q') ?? null, agent: c.req.header('x-agent') ?? null }));
   app.post('/echo', async (c) => c.json({ got: await c.req.json<unknown>() }, 201));
+  app.post('/form', async (c) => {
+    const form = await c.req.parseBody();
+    const file = form['file'];
+    return c.json({ name: form['name'], file: file instanceof File ? [file.name, await file.text()] : null });
+  });
   app.get('/stream', (c) =>
     streamText(c, async (stream) => {
       stream.onAbort(() => events.streamAborted?.());
@@ -110,6 +115,14 @@ for (const transport of TRANSPORTS) {
       const echo = await conn.post('/echo', { 'Content-Type': 'application/json' }, JSON.stringify({ a: [1, 2] }));
       assert.equal(echo.status, 201);
       assert.deepEqual(await echo.body!.json(), { got: { a: [1, 2] } });
+      const urlencoded = await conn.post('/form', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'name=ada+l');
+      assert.deepEqual(await urlencoded.body!.json(), { name: 'ada l', file: null });
+      const data = new FormData();
+      data.set('name', 'grace');
+      data.set('file', new File(['file text'], 'notes.txt'));
+      const encoded = new Response(data);
+      const multipart = await conn.post('/form', { 'Content-Type': encoded.headers.get('content-type')! }, new Uint8Array(await encoded.arrayBuffer()));
+      assert.deepEqual(await multipart.body!.json(), { name: 'grace', file: ['notes.txt', 'file text'] }, "Hono's parseBody() through the real Request's formData()");
       const url = await conn.get('/url?x=1');
       assert.equal(await url.body!.text(), expectedUrl(transport, server.address, c, '/url?x=1'));
       const missing = await conn.get('/nope');

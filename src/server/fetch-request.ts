@@ -140,6 +140,11 @@ export class LazyRequest {
     return this.#real;
   }
 
+  /** What util.inspect() and console.log() show: the members read so far cost nothing more to show. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Request (warren, lazy) ${this.method} ${this.#url ?? '(url not made yet)'}${this.#real === null ? '' : ' (real Request built)'}`;
+  }
+
   static {
     // Every other member of Request (clone, formData, blob, cache, mode, ...) is the real one's.
     const own = new Set(Object.getOwnPropertyNames(LazyRequest.prototype));
