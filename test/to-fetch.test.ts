@@ -149,6 +149,14 @@ test('a warren/app Router as a fetch handler, and mounted in a Hono app', async 
   const mounted = await hono.request('/legacy/tasks/9');
   assert.deepEqual(await mounted.json(), { id: '9' }, "Hono's mount() strips its prefix; the router sees /tasks/9");
 
+  // A fetchApp() mounted in a Router sees only the rest of the path, as any mounted App does.
+  const outer = new Router().get('/', () => 'outer').mount('/hono', fetchApp(hono.fetch));
+  const inner = await toFetch(outer)(new Request('http://app.test/hono/legacy/tasks/5?x=1'));
+  assert.deepEqual(await inner.json(), { id: '5' });
+  const urlSeen = new Hono().get('/where', (c) => c.text(c.req.url));
+  const seen = await toFetch(new Router().mount('/deep', fetchApp(urlSeen.fetch)))(new Request('http://app.test/deep/where?q=%20'));
+  assert.equal(await seen.text(), 'http://app.test/where?q=%20');
+
   // And round trip: the Hono app through fetchApp() and back through toFetch(), with no socket.
   const round = await toFetch(fetchApp(hono.fetch))(new Request('http://app.test/legacy/tasks/3'));
   assert.deepEqual(await round.json(), { id: '3' });

@@ -155,7 +155,9 @@ function urlFor(session: Session, state: ConnectionState | null, request: Server
       memo.origin = origin;
     }
   }
-  const url = requestUrl(origin!, request.uri);
-  if (url === null) throw new ProtocolError('invalid-target', 'remote', `the request-target ${JSON.stringify(request.uri.slice(0, 80))} makes no URL: a fetch handler takes origin-form (/path) or absolute-form (http://host/path) targets`, 400);
+  // Mounted in a Router (or behind shiftPath()), the handler sees only the rest of the path, as any warren App does.
+  const target = request.mount.length === 0 ? request.uri : request.buildProxyUri();
+  const url = requestUrl(origin!, target);
+  if (url === null) throw new ProtocolError('invalid-target', 'remote', `the request-target ${JSON.stringify(target.slice(0, 80))} makes no URL: a fetch handler takes origin-form (/path) or absolute-form (http://host/path) targets`, 400);
   return url;
 }
