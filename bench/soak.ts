@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { Client, ClientConnection, RequestError, Server, type App } from '../src/index.js';
+import { retryable } from '../src/client/exchange.js';
 import { TempPKI } from '../src/testing/index.js';
 import { Slowloris } from '../test/lib/slowloris.js';
 
@@ -54,7 +55,7 @@ async function check(response: Promise<import('../src/index.js').ClientResponse>
   try {
     res = await response;
   } catch (error) {
-    if (idempotent && error instanceof RequestError && ClientConnection.retryable('GET', error)) {
+    if (idempotent && error instanceof RequestError && retryable('GET', error)) {
       resend++;
       return;
     }

@@ -5,7 +5,9 @@ export { Body, ChunkedBody, BodyIter, ChunkedBodyIter, bodies, MAX_READ_BYTES, t
 export * from './client/index.js';
 export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';
+export { CONTENT_CODINGS, type ContentCoding } from './transport/codings.js';
 export { checkAddress, parseCliAddress, formatCliAddress, describeAddress, type Address } from './transport/address.js';
+export { checkListenAddress, REUSE_PORT_PLATFORMS, type ListenAddress, type InheritedSocket } from './transport/listen-address.js';
 export type { ServerTlsOptions, ClientTlsOptions } from './transport/tls.js';
 export {
   createCA,

@@ -283,7 +283,7 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
-    run('a 2xx answer to CONNECT, a tunnel the server cannot open, is a 500 and a close; a 405 goes out as it is', async () => {
+    run('a 2xx answer to CONNECT without switch, a tunnel nobody carries, is a 500 and a close; a 405 goes out as it is', async () => {
       const errors: unknown[] = [];
       const app: App = (_s, request) => ({ status: request.uri === 'allowed:443' ? 200 : 405 });
       const server = await serve(transport, app, { onError: (error: unknown) => errors.push(error) });

@@ -41,6 +41,7 @@ export { TemplateError, type TemplateErrorCode, type TemplateLocation } from './
 export { isSafeUrl, REFUSED_URL } from './template/url.js';
 // serve(), serial mode, localhost security, cookies, links (issue 14, the `serve` part).
 export { serve, urlOf, type ServeOptions, type Served } from './serve.js';
+export { accessLog, commonLogLine, clfDate, type AccessLogOptions } from './access-log.js';
 export { serial } from './serial.js';
 export { asApp, failurePage, isDevelopment, type ErrorPageOptions } from './handle.js';
 export { hostAllowList, hostChecker, type HostCheckOptions } from './hosts.js';

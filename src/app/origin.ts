@@ -1,6 +1,7 @@
 // Cross-origin protection for unsafe methods, as Go 1.25's http.CrossOriginProtection: a
 // form or fetch() from another site must not change a localhost app's state (CSRF without
-// tokens). GET, HEAD and OPTIONS pass; `Sec-Fetch-Site: same-origin | none` passes; else an
+// tokens). GET, HEAD and OPTIONS pass, but not a GET proposing Upgrade (a WebSocket, which
+// any site may open, CORS aside); `Sec-Fetch-Site: same-origin | none` passes; else an
 // `Origin` must match the Host; a request with neither field is not from a browser and
 // passes. Trusted origins are exempt. Refused requests get 403 with a sentence.
 
@@ -47,7 +48,9 @@ export function originChecker(options: OriginCheckOptions = {}): ((request: Serv
     trusted.add(entry.toLowerCase());
   }
   return (request) => {
-    if (SAFE.has(request.method)) return null;
+    // Cross-site WebSocket hijacking: a browser lets any page open a WebSocket to localhost,
+    // cookies and all, and reading its answers is not guarded by CORS as fetch() is.
+    if (SAFE.has(request.method) && request.fields.get('upgrade') === null) return null;
     const headers = request.headers;
     const site = headers['sec-fetch-site'];
     const origin = headers['origin'];
@@ -59,7 +62,7 @@ export function originChecker(options: OriginCheckOptions = {}): ((request: Serv
       // The Host has no scheme: an http page posting to https passes, as in Go (browsers without Sec-Fetch-Site are pre-2023).
       if (host !== undefined && originHost(origin) === host.toLowerCase()) return null;
     }
-    return refusal(request.method, site, origin);
+    return refusal(request.method, request.fields.get('upgrade'), site, origin);
   };
 }
 
@@ -75,11 +78,11 @@ export function originHost(origin: string): string | null {
   return rest;
 }
 
-function refusal(method: string, site: string | undefined, origin: string | undefined): AppResponse {
+function refusal(method: string, upgrade: string | null, site: string | undefined, origin: string | undefined): AppResponse {
   const from = [site === undefined ? null : `Sec-Fetch-Site: ${site}`, origin === undefined ? null : `Origin: ${origin}`].filter((v) => v !== null).join(', ');
   const allow =
     origin !== undefined && originHost(origin) !== null
       ? ` If you trust that site, add its origin to the trustedOrigins option: serve(handler, { trustedOrigins: ['${origin.toLowerCase()}'] }).`
       : '';
-  return error(403, `This ${method} request came from another web site (${from}), and this server refuses to let other sites change it (cross-site request forgery).${allow}`);
+  return error(403, `This ${method} request${upgrade === null ? '' : ` to open a ${upgrade} connection`} came from another web site (${from}), and this server refuses to let other sites change it (cross-site request forgery).${allow}`);
 }

@@ -28,8 +28,11 @@ export type Handler<P extends Readonly<Record<string, string>> = Readonly<Record
 /** Status, headers or both, for the helpers. */
 export type ResponseInit = number | { readonly status?: number; readonly headers?: HeadersInit };
 
+/** The Content-Type of text(): UTF-8 plain text. */
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
+/** The Content-Type of htmlResponse(): UTF-8 HTML. */
 export const HTML_TYPE = 'text/html; charset=utf-8';
+/** The Content-Type of json(): JSON in UTF-8. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A text/plain answer. */

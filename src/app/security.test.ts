@@ -103,6 +103,12 @@ test('origin: as Go\'s CrossOriginProtection, table-driven', () => {
     ['POST', [['Sec-Fetch-Site', 'cross-site'], ['Origin', 'https://trusted.example']], null],
     ['POST', [['Origin', 'https://trusted.example']], null],
     ['POST', [['Origin', 'http://trusted.example']], 403],
+    // A WebSocket handshake is a GET that may act: checked as unsafe (cross-site WebSocket hijacking).
+    ['GET', [['Connection', 'upgrade'], ['Upgrade', 'websocket'], ['Origin', 'http://evil.example']], 403],
+    ['GET', [['Connection', 'upgrade'], ['Upgrade', 'websocket'], ['Sec-Fetch-Site', 'cross-site']], 403],
+    ['GET', [['Connection', 'upgrade'], ['Upgrade', 'websocket'], ['Origin', 'http://localhost:8080']], null],
+    ['GET', [['Connection', 'upgrade'], ['Upgrade', 'websocket'], ['Sec-Fetch-Site', 'same-origin']], null],
+    ['GET', [['Connection', 'upgrade'], ['Upgrade', 'websocket']], null],
     // Sec-Fetch-Site wins over a matching Origin, as in Go.
     ['POST', [['Sec-Fetch-Site', 'cross-site'], ['Origin', 'http://localhost:8080']], 403],
   ];
@@ -112,6 +118,8 @@ test('origin: as Go\'s CrossOriginProtection, table-driven', () => {
 test('origin: the 403 page says what came and how to trust a site, escaped; "any" turns the check off', () => {
   const refused = originChecker()!(post([['Sec-Fetch-Site', 'cross-site'], ['Origin', 'http://evil.example']]))!;
   assert.match(bodyText(refused), /This POST request came from another web site \(Sec-Fetch-Site: cross-site, Origin: http:\/\/evil\.example\).*trustedOrigins: \[&#39;http:\/\/evil\.example&#39;\]/);
+  const socket = originChecker()!(post([['Upgrade', 'websocket'], ['Origin', 'http://evil.example']], 'GET'))!;
+  assert.match(bodyText(socket), /This GET request to open a websocket connection came from another web site/);
   const markup = originChecker()!(post([['Origin', 'http://<i>']]))!;
   assert.ok(!bodyText(markup).includes('<i>'));
   assert.equal(originChecker({ trustedOrigins: 'any' }), null);

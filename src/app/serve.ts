@@ -4,6 +4,7 @@
 // Each piece is also a wrapper of its own (hostAllowList, crossOriginProtection, serial, asApp).
 
 import { Server, type Address, type Bodies, type ServerOptions, type ServerRequest, type Session } from '../index.js';
+import { accessLog as withAccessLog, type AccessLogOptions } from './access-log.js';
 import { openBrowser } from './browser.js';
 import { asApp, isDevelopment } from './handle.js';
 import { hostChecker } from './hosts.js';
@@ -31,6 +32,8 @@ export interface ServeOptions extends ServerOptions {
   readonly allowedHosts?: readonly string[] | 'any';
   /** Origins allowed to send unsafe requests from another site; 'any' turns cross-origin protection off. Default []. */
   readonly trustedOrigins?: readonly string[] | 'any';
+  /** Log each request in the Common Log Format (see accessLog()): true for stdout, or where and how. Default false. */
+  readonly accessLog?: boolean | AccessLogOptions;
   /** Where failures go: a handler's (with its request), the server's (without). Default: console.error. */
   readonly onError?: (error: unknown, session?: Session, request?: ServerRequest) => void;
 }
@@ -47,7 +50,7 @@ export interface Served {
   close(): Promise<void>;
 }
 
-const OWN = ['port', 'address', 'quiet', 'open', 'dev', 'serial', 'allowedHosts', 'trustedOrigins', 'onError'] as const;
+const OWN = ['port', 'address', 'quiet', 'open', 'dev', 'serial', 'allowedHosts', 'trustedOrigins', 'accessLog', 'onError'] as const;
 
 /**
  * Serves `handler` (a warren/app Handler, a Router, or any warren App) as a browser app on
@@ -84,7 +87,11 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
       ? inner
       : ((session: Session, request: ServerRequest, bodies: Bodies) => (hosts?.(request) ?? origins?.(request)) ?? inner(session, request, bodies));
 
-  server = new Server(where, keepHook(handler, app), { ...(serverOptions as ServerOptions), onError: (error, session) => report(error, session) });
+  // Outermost, so that refusals (403, 421) and error pages are logged too.
+  const log = options.accessLog ?? false;
+  if (typeof log !== 'boolean' && (log === null || typeof log !== 'object')) throw new TypeError(`serve() option accessLog is true, false or { write?, user?, utc? }; got ${describe(log)}`);
+  const served = log === false ? app : withAccessLog(app, log === true ? {} : log);
+  server = new Server(where, keepHook(handler, served), { ...(serverOptions as ServerOptions), onError: (error, session) => report(error, session) });
   await server.listen();
   const url = urlOf(server.address);
   if (!quiet) console.log(`warren/app: serving ${url}`);

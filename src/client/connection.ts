@@ -3,51 +3,28 @@
 // pipelined (up to `pipelining` on the wire, RFC 9112 §9.3.2) and responses resolve in
 // order. Response bodies are read only as fast as the program reads them. Every failure
 // is a RequestError saying whether the request was sent, so a caller knows if a retry is safe.
+// upgrade() and tunnel() go out alone and, once accepted, hand the socket to the program.
 
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from '../transport/connect.js';
-import { Connection, ProtocolError, keepAliveTimeout, requestStatesEmptyLength, type FieldLine } from '../protocol/index.js';
+import { Connection, ProtocolError, keepAliveTimeout, opensTunnel, requestStatesEmptyLength, type FieldLine, type InformationalEvent, type ResponseEvent } from '../protocol/index.js';
 import { Body, ChunkedBody, type OutgoingBody } from '../transport/body.js';
 import type { Deadlines } from '../transport/deadlines.js';
 import { RequestError, WarrenError } from '../transport/errors.js';
+import { handOver, type SocketListeners } from '../transport/hand-off.js';
 import { drained, prepare, bodyWithHead, writeBody, writeChunks, writeMessage, type HeadersInit } from '../transport/outgoing.js';
 import { identityOf, type TlsIdentity } from '../transport/tls.js';
 import { abortError } from './abort.js';
+import { decodedResponse, offerCodings } from './decode.js';
 import { underDefaults, type ResolvedClientOptions } from './options.js';
 import { checkRange, rangeHeaders } from './range.js';
 import { checkRequestTarget, requestMethod } from './request-line.js';
 import { asRequestError } from './request-error.js';
 import { ClientResponse } from './response.js';
+import { traceClientError, traceClientRequest } from './diagnostics.js';
+import { MAX_INFORMATIONAL_RESPONSES, newExchange, type Exchange, type RequestOptions } from './exchange.js';
 import { ResponseSource } from './response-source.js';
-
-/** Per-request options. */
-export interface RequestOptions {
-  /**
-   * Stops the request: one not yet sent fails with `sent: false`; one sent (or whose
-   * response is being read) ends its connection, as HTTP/1.1 cannot cancel one request on
-   * the wire. It fails with code 'timeout' when the reason is AbortSignal.timeout()'s, else
-   * 'aborted'; its `cause` is the signal's reason.
-   */
-  readonly signal?: AbortSignal;
-}
-
-interface Exchange {
-  readonly method: string;
-  readonly uri: string;
-  readonly headers: HeadersInit | undefined;
-  readonly body: OutgoingBody;
-  readonly signal: AbortSignal | undefined;
-  readonly resolve: (response: ClientResponse) => void;
-  readonly reject: (error: RequestError) => void;
-  sent: boolean;
-  answered: boolean;
-  settled: boolean;
-  /** Interim responses seen so far (see MAX_INFORMATIONAL_RESPONSES). */
-  informational: number;
-  /** Set while the body waits for 100 Continue. */
-  continued: (() => void) | null;
-  onAbort: (() => void) | null;
-}
+import { settleSwitch, tunnelRequest, upgradeRequest, type Switched, type Switching } from './switch.js';
 
 /** What a connection needs from whoever made it: a Client or a Pool. */
 export interface ConnectionHost {
@@ -59,15 +36,6 @@ export interface ConnectionHost {
   released?(conn: ClientConnection): void;
   closed?(conn: ClientConnection): void;
 }
-
-/**
- * Interim (1xx) responses taken before the final one; more fail the request with code
- * 'too-many-informational' (Go net/http: max1xxResponses 5; a few more here for 103 Early Hints).
- * Without a bound a server could hold a request forever on 102s, each resetting nothing.
- */
-export const MAX_INFORMATIONAL_RESPONSES = 16;
-
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**
  * One connection to a server, from `await client.connect()`. Requests on it go out in the
@@ -93,6 +61,8 @@ export class ClientConnection {
   /** @internal When the armed timeout is due, on the host's coarse clock. */
   deadline = Infinity;
   #deadlineKind: 'headers' | 'body' | null = null;
+  #handedOver = false;
+  readonly #listeners: SocketListeners = { data: (chunk) => this.#onData(chunk), end: () => this.#onEnd(), close: () => this.#onClose() };
 
   /** Made by Client.connect() and by a Pool, not by a program. */
   constructor(host: ConnectionHost, socket: Socket) {
@@ -100,14 +70,15 @@ export class ClientConnection {
     this.#socket = socket;
     this.#conn = new Connection('client', { limits: host.options.limits });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('end', () => this.#onEnd());
+    socket.on('data', this.#listeners.data);
+    socket.on('end', this.#listeners.end);
     socket.on('error', (error: Error & { code?: string }) => {
+      if (this.#handedOver) return;
       // TLS 1.3 refuses a client certificate after the client thinks the handshake is done.
       const tls = /alert|certificate/i.test(error.message) || (error.code ?? '').startsWith('ERR_SSL');
       this.#fail(new WarrenError(tls ? 'tls-failed' : 'connection-closed', `the connection failed: ${error.message}`, { cause: error }));
     });
-    socket.on('close', () => this.#onClose());
+    socket.on('close', this.#listeners.close!);
     host.deadlines.add(this);
   }
 
@@ -144,6 +115,41 @@ export class ClientConnection {
    * A bad method, target or header is refused before anything is sent (`sent: false`).
    */
   request(method: string, uri: string, headers?: HeadersInit, body?: OutgoingBody, options?: RequestOptions): Promise<ClientResponse> {
+    return this.#enqueue(method, uri, headers, body, options, null);
+  }
+
+  /**
+   * Asks to switch the connection to `protocol` (Upgrade, RFC 9110 §7.8): a GET of `uri`
+   * with Upgrade and Connection: upgrade, sent once every request before it is answered,
+   * with none behind it. A 101 resolves with the stream, which is no longer warren's (the
+   * connection leaves its pool); any other answer rejects with a SwitchRefusedError
+   * ('upgrade-refused') holding the response.
+   */
+  upgrade(uri: string, protocol: string, headers?: HeadersInit, options?: RequestOptions): Promise<Switched> {
+    return this.#switch('GET', uri, () => upgradeRequest(protocol, headers), options);
+  }
+
+  /**
+   * Opens a tunnel to `authority` (host:port) through the proxy at the other end: a CONNECT
+   * (RFC 9110 §9.3.6), alone on the connection like upgrade(). A 2xx resolves with the
+   * stream; any other answer (407 asks for Proxy-Authorization) rejects with a
+   * SwitchRefusedError ('tunnel-refused') holding the response.
+   */
+  tunnel(authority: string, headers?: HeadersInit, options?: RequestOptions): Promise<Switched> {
+    return this.#switch('CONNECT', authority, () => tunnelRequest(authority, headers), options);
+  }
+
+  #switch(method: string, uri: string, ask: () => ReturnType<typeof upgradeRequest>, options: RequestOptions | undefined): Promise<Switched> {
+    let asked: ReturnType<typeof upgradeRequest>;
+    try {
+      asked = ask();
+    } catch (error) {
+      return Promise.reject(asRequestError(error, false));
+    }
+    return this.#enqueue(method, uri, asked.fields, null, options, asked.switching).then((response) => settleSwitch(response, asked.switching, uri));
+  }
+
+  #enqueue(method: string, uri: string, headers: HeadersInit | undefined, body: OutgoingBody, options: RequestOptions | undefined, switching: Switching | null): Promise<ClientResponse> {
     return new Promise<ClientResponse>((resolve, reject) => {
       let sendMethod = method;
       let refusal: RequestError | null = null;
@@ -153,21 +159,7 @@ export class ClientConnection {
       } catch (error) {
         refusal = asRequestError(error, false);
       }
-      const exchange: Exchange = {
-        method: sendMethod,
-        uri,
-        headers,
-        body,
-        signal: options?.signal,
-        resolve,
-        reject,
-        sent: false,
-        answered: false,
-        informational: 0,
-        settled: false,
-        continued: null,
-        onAbort: null,
-      };
+      const exchange = newExchange(sendMethod, uri, headers, body, options?.signal, resolve, reject, switching);
       if (refusal !== null) return this.#settle(exchange, refusal);
       if (this.#failure !== null || this.#mustClose || this.#socket.destroyed) {
         return this.#settle(exchange, new RequestError('connection-closed', 'the connection is closed or closing: make a new one', false));
@@ -226,6 +218,8 @@ export class ClientConnection {
 
   /** Closes at once; requests not yet answered fail with code 'connection-closed'. */
   close(): void {
+    // After a switch the socket is the program's to close.
+    if (this.#handedOver) return;
     this.#fail(new WarrenError('connection-closed', 'the connection was closed by close()'));
     this.#socket.destroy();
   }
@@ -234,6 +228,8 @@ export class ClientConnection {
 
   #pumpWrites(): void {
     while (this.#writing === null && this.#queue.length > 0 && this.#inflight.length < this.#host.options.pipelining) {
+      // A switch goes out alone: the bytes after its answer may not be HTTP.
+      if (this.#inflight.length > 0 && (this.#queue[0]!.switching !== null || this.#inflight.at(-1)!.switching !== null)) return;
       if (this.#mustClose || !this.#conn.keepAlive || this.#conn.ourState !== 'idle') {
         if (this.#inflight.length > 0 && this.#conn.ourState !== 'idle' && this.#conn.keepAlive && !this.#mustClose) return;
         for (const exchange of this.#queue.splice(0)) {
@@ -259,11 +255,13 @@ export class ClientConnection {
       const fields: FieldLine[] = prepared.fields;
       const defaults = this.#host.options.defaultFields;
       if (defaults.length > 0) underDefaults(fields, defaults);
+      if (this.#host.options.decompress) offerCodings(fields);
       if (this.#host.host !== null && !prepared.host) fields.unshift(['Host', this.#host.host]);
       // A body that may wait for 100 (Continue) goes after the head, not in it.
       held = prepared.expectContinue;
       head = this.#conn.send({ type: 'request', method, target: exchange.uri, fields, body: held ? undefined : bodyWithHead(plan) });
       expectContinue = this.#conn.expectingContinue;
+      exchange.trace = traceClientRequest(this, method, exchange.uri, fields);
     } catch (error) {
       return this.#settle(exchange, asRequestError(error, false));
     }
@@ -376,8 +374,10 @@ export class ClientConnection {
             return this.#fail(new ProtocolError('too-many-informational', 'remote', `the server sent more than ${MAX_INFORMATIONAL_RESPONSES} interim (1xx) responses before a final one`));
           }
           if (event.status === 100) exchange.continued?.();
+          if (event.status === 101 && exchange.switching !== null) return this.#switched(exchange, event);
           break;
         case 'response': {
+          if (exchange.switching?.kind === 'connect' && opensTunnel('CONNECT', event.status)) return this.#switched(exchange, event);
           exchange.answered = true;
           this.#disarm();
           if (exchange.continued !== null) {
@@ -394,7 +394,13 @@ export class ClientConnection {
             this.#reading = reader;
             body = framing.kind === 'length' ? new Body(reader, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(reader) : new Body(reader, null);
           }
-          this.#settle(exchange, new ClientResponse(event.status, event.reason, event.version, event.fields, body));
+          const response = new ClientResponse(event.status, event.reason, event.version, event.fields, body);
+          // A body that fails to decode while still on the wire leaves nothing worth reading on this connection.
+          const reading = this.#reading;
+          const drop = (): void => (reading !== null && this.#reading === reading ? this.close() : undefined);
+          const settled = this.#host.options.decompress ? decodedResponse(response, this.#host.options.maxDecodedBytes, drop) : response;
+          exchange.trace?.head(settled);
+          this.#settle(exchange, settled);
           break;
         }
         case 'data':
@@ -407,6 +413,26 @@ export class ClientConnection {
           break;
       }
     }
+  }
+
+  /** The switch was accepted: the socket, and the bytes after the head, go to the program; the connection is done. */
+  #switched(exchange: Exchange, event: InformationalEvent | ResponseEvent): void {
+    this.#inflight.shift();
+    exchange.answered = true;
+    this.#disarm();
+    this.#mustClose = true;
+    exchange.switching!.taken = { stream: this.#socket, head: Buffer.from(this.#conn.trailingData.data) };
+    if (exchange.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
+    handOver(this.#socket, this.#listeners);
+    this.#handedOver = true;
+    this.#host.deadlines.delete(this);
+    this.#host.closed?.(this);
+    for (const queued of this.#queue.splice(0)) this.#settle(queued, new RequestError('connection-closed', 'the connection switched protocols before this request was sent', false));
+    const response = new ClientResponse(event.status, event.reason, event.version, event.fields, null);
+    // For diagnostics the exchange ends here: what follows is the program's protocol.
+    exchange.trace?.head(response);
+    exchange.trace?.end();
+    this.#settle(exchange, response);
   }
 
   /** The server closed before a single byte of the response at the head of the line: the request may be retried. */
@@ -427,6 +453,7 @@ export class ClientConnection {
     const exchange = this.#inflight.shift();
     this.#reading = null;
     this.#responses++;
+    exchange?.trace?.end();
     if (exchange?.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
     if (this.#inflight[0] !== undefined && this.#writing !== this.#inflight[0]) this.#arm('headers', this.#host.options.headersTimeout);
     else this.#disarm();
@@ -471,6 +498,7 @@ export class ClientConnection {
     else if (this.#reading !== null && this.#inflight[0] === exchange) {
       const failure = abortError(exchange.signal, 'while its response body was read: its connection was closed', true);
       failure.responseStarted = true;
+      exchange.trace?.error(failure);
       this.#reading.fail(failure);
       this.#reading = null;
     }
@@ -482,6 +510,7 @@ export class ClientConnection {
   #fail(error: unknown): void {
     if (this.#failure === null) this.#failure = asRequestError(error, true);
     const failure = this.#failure;
+    const reading = this.#inflight[0];
     this.#disarm();
     for (const exchange of [...this.#inflight.splice(0), ...this.#queue.splice(0)]) {
       if (!exchange.settled) this.#settle(exchange, new RequestError(failure.code, failure.message, exchange.sent && failure.sent, { cause: failure.cause ?? error }));
@@ -489,6 +518,7 @@ export class ClientConnection {
     if (this.#reading !== null) {
       const bodyFailure = new RequestError(failure.code, failure.message, true, { cause: failure.cause ?? error });
       bodyFailure.responseStarted = true;
+      reading?.trace?.error(bodyFailure);
       this.#reading.fail(bodyFailure);
       this.#reading = null;
     }
@@ -502,6 +532,7 @@ export class ClientConnection {
     if (outcome instanceof RequestError) {
       if (exchange.onAbort && exchange.signal) exchange.signal.removeEventListener('abort', exchange.onAbort);
       outcome.responseStarted = exchange.answered;
+      traceClientError(exchange.trace, this, exchange.method, exchange.uri, outcome);
       exchange.reject(outcome);
     } else {
       exchange.resolve(outcome);
@@ -521,10 +552,4 @@ export class ClientConnection {
     this.#host.closed?.(this);
   }
 
-  /** @internal Whether a failed request may be sent again: not answered, and idempotent or not sent. */
-  static retryable(method: string, error: RequestError): boolean {
-    if (error.responseStarted) return false;
-    if (error.code !== 'connection-closed') return false;
-    return !error.sent || IDEMPOTENT.has(method);
-  }
 }

@@ -9,6 +9,7 @@ import { checkClientTls, type ClientTlsOptions } from '../transport/tls.js';
 import { resolveNumbers } from '../transport/options.js';
 import type { ClientConnection } from './connection.js';
 import { describe } from './describe.js';
+import { MAX_DECODED_BYTES } from './decode.js';
 
 /**
  * Called with each new connection before any request is written on it (Degu: on_connect),
@@ -44,6 +45,14 @@ export interface ClientOptions {
   readonly headers?: HeadersInit;
   /** A check of each new connection before its first request; see OnConnect. */
   readonly onConnect?: OnConnect;
+  /**
+   * Decode gzip, deflate, br and zstd (where this Node has it) response bodies, and send
+   * Accept-Encoding for them when a request gives none. A decoded response has no
+   * Content-Encoding or Content-Length; its body runs to its end. Default false.
+   */
+  readonly decompress?: boolean;
+  /** With `decompress`: the most bytes a body may decode to; past it the read fails with 'decoded-too-large'. Default MAX_DECODED_BYTES (1 GiB). */
+  readonly maxDecodedBytes?: number;
 }
 
 /** A client's options with their defaults filled in and checked: `client.options`. */
@@ -61,12 +70,14 @@ export interface ResolvedClientOptions {
   /** The `headers` option as field lines, checked. */
   readonly headers: readonly FieldLine[];
   readonly onConnect: OnConnect | null;
+  readonly decompress: boolean;
+  readonly maxDecodedBytes: number;
   /** @internal What every request starts from: Authorization, then `headers`; empty for none. */
   readonly defaultFields: readonly FieldLine[];
 }
 
 /** Options that are not numbers, by name, for the unknown-option check. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['host', 'limits', 'tls', 'authorization', 'headers', 'onConnect'];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['host', 'limits', 'tls', 'authorization', 'headers', 'onConnect', 'decompress'];
 
 /** Names a client's defaults cannot hold: each belongs to one message, or has its own option. */
 const NOT_DEFAULTS: Readonly<Record<string, string>> = {
@@ -84,6 +95,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   pipelining: 8,
   continueTimeout: 1_000,
   readAheadBytes: 64 * 1024,
+  maxDecodedBytes: MAX_DECODED_BYTES,
 });
 
 /** @internal `options` checked (a TypeError names a mistake) over the defaults; `extra` names a Pool's own options. */
@@ -108,6 +120,9 @@ export function resolveClientOptions(options: ClientOptions | undefined, extra: 
     throw new TypeError(`client option onConnect is a function (conn) => boolean | Promise<boolean>; got ${describe(onConnect)}`);
   }
   out['onConnect'] = onConnect;
+  const decompress = given['decompress'] ?? false;
+  if (typeof decompress !== 'boolean') throw new TypeError(`client option decompress is true or false; got ${describe(decompress)}`);
+  out['decompress'] = decompress;
   return Object.freeze(out) as unknown as ResolvedClientOptions & Record<string, unknown>;
 }
 

@@ -13,13 +13,16 @@ import { RequestError } from '../transport/errors.js';
 import type { HeadersInit } from '../transport/outgoing.js';
 import { abortError } from './abort.js';
 import { admit, hostFor, openSocket } from './client.js';
-import { ClientConnection, type RequestOptions } from './connection.js';
+import { ClientConnection } from './connection.js';
+import type { RequestOptions } from './exchange.js';
+import { retryable } from './exchange.js';
 import { asRequestError } from './request-error.js';
 import { checkRange, rangeHeaders } from './range.js';
 import { requestMethod } from './request-line.js';
 import { CLIENT_OPTION_NAMES, DEFAULT_CLIENT_OPTIONS, resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options.js';
 import { resolveNumbers } from '../transport/options.js';
 import type { ClientResponse } from './response.js';
+import type { Switched } from './switch.js';
 
 /** A Pool's options: a Client's, and how many connections, for how long. */
 export interface PoolOptions extends ClientOptions {
@@ -124,7 +127,7 @@ export class Pool {
       // A request that failed before it was sent leaves the connection as it was: give it back.
       if (conn.idle) this.released(conn);
       const replayable = body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array;
-      if (!(error instanceof RequestError) || !reused || !replayable || !ClientConnection.retryable(method, error)) throw error;
+      if (!(error instanceof RequestError) || !reused || !replayable || !retryable(method, error)) throw error;
       // The server closed an idle connection as we reused it: once more, on a fresh one.
       const fresh = await this.#acquire(options.signal, true);
       return fresh.request(method, uri, headers, body, options);
@@ -140,6 +143,27 @@ export class Pool {
       throw asRequestError(error, false);
     }
     return checkRange(await this.request('GET', uri, lines, null, options), start, stop);
+  }
+
+  /** ClientConnection.upgrade() on a free connection; once switched, the connection leaves the pool. */
+  upgrade(uri: string, protocol: string, headers?: HeadersInit, options: RequestOptions = {}): Promise<Switched> {
+    return this.#switch(options, (conn) => conn.upgrade(uri, protocol, headers, options));
+  }
+
+  /** ClientConnection.tunnel() on a free connection; once the tunnel is open, the connection leaves the pool. */
+  tunnel(authority: string, headers?: HeadersInit, options: RequestOptions = {}): Promise<Switched> {
+    return this.#switch(options, (conn) => conn.tunnel(authority, headers, options));
+  }
+
+  async #switch(options: RequestOptions, ask: (conn: ClientConnection) => Promise<Switched>): Promise<Switched> {
+    const conn = await this.#acquire(options.signal);
+    try {
+      return await ask(conn);
+    } catch (error) {
+      // Refused before a byte left: the connection is as it was. A refusal's response gives it back once read.
+      if (error instanceof RequestError && !error.sent && conn.idle) this.released(conn);
+      throw error;
+    }
   }
 
   /** Closes every connection; requests still waiting fail. */

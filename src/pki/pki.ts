@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import * as der from './der.js';
 
+/** The key algorithms the PKI issues: ECDSA P-256 (the default: fast to make) or RSA 2048 (for peers that need RSA). */
 export type KeyType = 'ec-p256' | 'rsa-2048';
 
 export interface KeyPair {
@@ -27,6 +28,7 @@ export interface KeyPair {
   readonly privateKey: KeyObject;
 }
 
+/** A certificate and its new private key, as PEM, with the fingerprint and serial a peer reports. */
 export interface IssuedCertificate {
   readonly certPem: string;
   /** PKCS#8 PEM, unencrypted. */
@@ -37,6 +39,7 @@ export interface IssuedCertificate {
   readonly serial: string;
 }
 
+/** What a leaf certificate is for (server, client or both), its names and its validity. */
 export interface IssueOptions {
   /** Which extended key usage: serverAuth, clientAuth, or both (for peers that do both). */
   readonly role: 'server' | 'client' | 'both';
@@ -56,12 +59,14 @@ export interface IssueOptions {
   readonly keyType?: KeyType;
 }
 
+/** A new CA's validity and key type. */
 export interface CAOptions {
   /** Default 3650 (ten years). */
   readonly validDays?: number;
   readonly keyType?: KeyType;
 }
 
+/** A CA: its own certificate and key, and issue() for leaf certificates it signs. */
 export interface CertificateAuthority extends IssuedCertificate {
   /** Issue a leaf certificate with a new key pair; `name` is its subject CN. */
   issue(name: string, options: IssueOptions): IssuedCertificate;

@@ -31,6 +31,7 @@ import {
 } from './serialize.js';
 import { ConnectionState, type State, type SwitchProposal } from './state.js';
 
+/** Options of a protocol Connection: its limits, and whether a request may omit Host. */
 export interface ConnectionOptions {
   /**
    * Accept HTTP/1.1 requests without Host. Off by default (RFC 9112 §3.2 says 400);
@@ -49,6 +50,10 @@ interface Exchange {
 const NO_BYTES: Uint8Array[] = [];
 const CLOSED_EVENT: ConnectionClosedEvent = Object.freeze({ type: 'connection-closed' });
 
+/**
+ * One HTTP/1.1 connection in one role, without I/O: feed it bytes with receive() and take
+ * events from nextEvent(); give it events with send() and write the bytes it returns.
+ */
 export class Connection {
   readonly role: Role;
   readonly #peer: Role;

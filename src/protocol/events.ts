@@ -6,6 +6,7 @@
 import type { Fields, FieldsInit } from './fields.js';
 import type { Framing } from './framing.js';
 
+/** Which side of the connection a Connection plays. */
 export type Role = 'client' | 'server';
 
 /** The HTTP versions the core speaks (RFC 9112 §2.3); others are answered 505. */
@@ -14,6 +15,7 @@ export type HttpVersion = '1.0' | '1.1';
 /** One chunk extension (RFC 9112 §7.1.1): value null when absent, unquoted when quoted. */
 export type ChunkExtension = readonly [name: string, value: string | null];
 
+/** A request head: method, target, version, fields, and how its body is framed. */
 export interface RequestEvent<F = Fields> {
   readonly type: 'request';
   readonly method: string;
@@ -33,6 +35,7 @@ export interface InformationalEvent<F = Fields> {
   readonly fields: F;
 }
 
+/** A final (non-1xx) response head: status, reason, version, fields, and how its body is framed. */
 export interface ResponseEvent<F = Fields> {
   readonly type: 'response';
   readonly status: number;
@@ -65,6 +68,7 @@ export interface EndOfMessageEvent<F = Fields> {
   readonly trailers: F | null;
 }
 
+/** The peer closed its side cleanly between messages: no more events will come. */
 export interface ConnectionClosedEvent {
   readonly type: 'connection-closed';
 }
@@ -93,6 +97,7 @@ export type SendEvent =
   | { readonly type: 'end-of-message'; readonly extensions?: readonly ChunkExtension[] | null; readonly trailers?: FieldsInit | null }
   | { readonly type: 'connection-closed' };
 
+/** The `type` of an event nextEvent() returns. */
 export type EventType = ReceivedEvent['type'];
 
 /** What `nextEvent()` returns when it has no event: feed more bytes, or act first. */

@@ -9,6 +9,7 @@ export type FieldLine = readonly [name: string, value: string];
 /** What `send()` takes where a head or trailer section goes. */
 export type FieldsInit = Fields | readonly FieldLine[];
 
+/** The field lines of a head or trailer section, in wire order with their names as received; looked up by name case-insensitively. */
 export class Fields implements Iterable<FieldLine> {
   /**
    * Three strings a line: its lowercased name, its name as received or given, its value.

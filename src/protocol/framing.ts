@@ -3,6 +3,7 @@
 // rules; a sent head that contradicts them is refused by the serializer.
 
 
+/** How a message body is delimited (RFC 9112 §6.3): none, a Content-Length, chunked, or the connection's close. */
 export type Framing =
   | { readonly kind: 'none' }
   | { readonly kind: 'length'; readonly length: number }

@@ -2,6 +2,7 @@
 // Every limit bounds memory the core may hold for one peer: a head, a chunk-size line or
 // a trailer section larger than its limit is an error, never an unbounded buffer.
 
+/** The core's bounds on what one peer can make it hold: request line, head, field count, chunk extensions, trailers and number lengths. */
 export interface Limits {
   /** Bytes of a request line before 414 (nginx: large_client_header_buffers 8k). */
   readonly requestLineBytes: number;
@@ -28,6 +29,7 @@ export interface Limits {
   readonly leadingEmptyLines: number;
 }
 
+/** The limits in force when none are given, each with its precedent on Limits. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   requestLineBytes: 8192,
   headBytes: 16384,
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   leadingEmptyLines: 8,
 });
 
+/** `overrides` over DEFAULT_LIMITS, checked: a value that is not a non-negative integer throws a TypeError naming it. */
 export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
   if (overrides === undefined) return DEFAULT_LIMITS;
   // A server resolves its limits once and hands the result to every connection it accepts.

@@ -7,6 +7,7 @@
 import { localError } from './errors.js';
 import type { Role } from './events.js';
 
+/** The state of one party of a connection (RFC 9112 §9 persistence, h11's states plus must-close): what it may send or receive next. */
 export type State =
   | 'idle'
   | 'send-response'

@@ -6,15 +6,25 @@ import type { Bodies, OutgoingBody } from '../transport/body.js';
 import type { HeadersInit } from '../transport/outgoing.js';
 import type { ServerRequest } from './request.js';
 import type { Session } from './session.js';
+import type { SwitchHandler } from './switch.js';
 
-/** What an app returns: a status from 200 to 599, and optionally a reason, headers and a body. */
+/**
+ * What an app returns: a status from 200 to 599, and optionally a reason, headers and a
+ * body; or a protocol switch: 101 to a request with Upgrade, or a 2xx to CONNECT, with `switch`.
+ */
 export interface AppResponse {
-  /** An integer from 200 to 599 (1xx responses are the server's to send). */
+  /** An integer from 200 to 599; or 101 (Switching Protocols) with `switch` (other 1xx are the server's to send). */
   readonly status: number;
   /** Defaults to the status's registered reason phrase. */
   readonly reason?: string;
   readonly headers?: HeadersInit;
   readonly body?: OutgoingBody;
+  /**
+   * Takes the connection over once this response's head is written: with a 101 that accepts
+   * the request's Upgrade (the head's Upgrade names the protocol; Connection: upgrade is
+   * added), or with a 2xx to CONNECT (a tunnel). See SwitchHandler. Anything else is a 500.
+   */
+  readonly switch?: SwitchHandler;
 }
 
 /**

@@ -1,5 +1,6 @@
 // What an app returns, checked before any of it is read: an AppResponse is an object with
-// a numeric status from 200 to 599 (1xx are the server's to send, RFC 9110 §15.2). A
+// a numeric status from 200 to 599, or 101 for a switch (other 1xx are the server's to
+// send, RFC 9110 §15.2; switch.ts checks the 101 against the request). A
 // WHATWG Response, whose headers and body are in a form warren does not read, is refused
 // with what to return instead: silently sending its status alone would lose the rest.
 
@@ -25,8 +26,9 @@ export function checkResponse(response: unknown): asserts response is AppRespons
   }
   const status = (response as { status?: unknown }).status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    if (status === 101) return;
     const hint = typeof status === 'string' && /^[0-9]+$/.test(status) ? ` (${status}, not ${JSON.stringify(status)})` : '';
-    throw new WarrenError('invalid-response', `the app returned a response whose status is ${describe(status)}: a status is a number from 200 to 599${hint}`);
+    throw new WarrenError('invalid-response', `the app returned a response whose status is ${describe(status)}: a status is a number from 200 to 599 (or 101 with a switch)${hint}`);
   }
 }
 

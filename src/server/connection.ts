@@ -3,12 +3,12 @@
 // a request body only as fast as the app does (the socket pauses past readAheadBytes),
 // and writes a response body only as fast as the peer takes it. Every failure ends in
 // a status (400/408/413/500...) when the response has not started, else in a closed socket.
+// A response with `switch` (101 to Upgrade, 2xx to CONNECT) hands the socket to the app.
 
 import type { Socket } from '../transport/listen.js';
 import {
   Connection,
   ProtocolError,
-  opensTunnel,
   reasonPhrase,
   responseHasBody,
   type DataEvent,
@@ -19,13 +19,16 @@ import {
 import { Body, ChunkedBody, bodies, type BodySource } from '../transport/body.js';
 import type { Deadlines, Timed } from '../transport/deadlines.js';
 import { WarrenError } from '../transport/errors.js';
+import { handOver, type SocketListeners } from '../transport/hand-off.js';
 import { corkForTick, drained, prepare, bodyWithHead, writeChunks, writeMessage, type Sink } from '../transport/outgoing.js';
 import type { App } from './app.js';
 import type { ResolvedServerOptions } from './options.js';
 import { checkResponse } from './check-response.js';
 import { hasDate, type HttpDate } from './date.js';
 import { ServerRequest } from './request.js';
+import { traceError, traceRequest, type ServerTrace } from './diagnostics.js';
 import type { Session } from './session.js';
+import { planSwitch, type SwitchPlan } from './switch.js';
 
 /** What a connection needs from its server. */
 export interface ServerContext {
@@ -47,7 +50,7 @@ export interface ServerContext {
  */
 export type SlotUse = 'idle' | 'head' | 'busy';
 
-type Phase = 'head' | 'app' | 'respond' | 'done';
+type Phase = 'head' | 'app' | 'respond' | 'switched' | 'done';
 
 /** How long an ending connection waits for the peer's close before it is destroyed. */
 const LINGER_MS = 5000;
@@ -66,11 +69,16 @@ export class ServerConnection implements Timed, Sink {
   #deadlineKind: 'idle' | 'head' | 'body' | 'linger' | null = null;
   /** The body of the request being answered, while its exchange lasts. */
   #source: ExchangeSource | null = null;
+  #current: ServerRequest | null = null;
   #waiter: { resolve: (piece: Piece) => void; reject: (error: unknown) => void } | null = null;
   #peerError: ProtocolError | null = null;
   #closeAfter = false;
   #drained = 0;
   #slot: SlotUse = 'busy';
+  /** The current exchange's diagnostics_channel trace; null when no one listens. */
+  #trace: ServerTrace | null = null;
+  // The 'close' listener stays after a switch: the server tracks the socket until it closes.
+  readonly #listeners: SocketListeners = { data: (chunk) => this.#onData(chunk), end: () => this.#onEnd() };
 
   constructor(ctx: ServerContext, socket: Socket, session: Session) {
     this.#ctx = ctx;
@@ -78,8 +86,8 @@ export class ServerConnection implements Timed, Sink {
     this.session = session;
     this.#conn = new Connection('server', { allowMissingHost: !ctx.options.requireHost, limits: ctx.options.limits });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('end', () => this.#onEnd());
+    socket.on('data', this.#listeners.data);
+    socket.on('end', this.#listeners.end);
     socket.on('error', () => this.#socket.destroy());
     socket.on('close', () => this.#onClose());
     ctx.deadlines.add(this);
@@ -112,6 +120,8 @@ export class ServerConnection implements Timed, Sink {
   /** @internal Server.close(): finish the exchange in flight, then close; close at once when idle. */
   shutdown(): void {
     this.#closeAfter = true;
+    // A switched stream is the app's, but close() still ends it; its timeout destroys it.
+    if (this.#phase === 'switched') return void this.#socket.end();
     if (this.#phase === 'head' && this.#conn.bufferedBytes === 0) this.#end();
   }
 
@@ -158,6 +168,7 @@ export class ServerConnection implements Timed, Sink {
     this.#phase = 'done';
     this.#ctx.deadlines.delete(this);
     if (this.#waiter !== null) this.#reject(new WarrenError('connection-closed', 'the connection closed while the request body was read'));
+    this.#trace?.error(null, 'connection-closed', 'the connection closed before the response was written', null);
     this.#ctx.closed(this);
   }
 
@@ -215,6 +226,8 @@ export class ServerConnection implements Timed, Sink {
     this.#source = source;
     const body = framing.kind === 'length' ? new Body(source, framing.length) : framing.kind === 'chunked' ? new ChunkedBody(source) : null;
     const request = new ServerRequest(event.method, event.target, event.version, event.fields, body);
+    this.#trace = traceRequest(this.session, request);
+    this.#current = request;
     this.#phase = 'app';
     let result;
     try {
@@ -240,9 +253,9 @@ export class ServerConnection implements Timed, Sink {
       checkResponse(response);
       const source = this.#source!;
       const status = response.status;
-      if (opensTunnel(source.method, status)) {
-        throw new WarrenError('invalid-response', `the app answered CONNECT with ${status}, which would open a tunnel: warren's server has none to offer, so answer 405 or 501`);
-      }
+      const request = this.#current!;
+      const switching = planSwitch(response, request, request.body === null || source.ended);
+      if (switching !== null) return this.#switch(switching);
       // Whether the response has a body is RFC 9112 §6.3's to decide, in the core.
       const prepared = prepare(response.headers, response.body, source.version !== '1.0', responseHasBody(source.method, status));
       plan = prepared.plan;
@@ -252,6 +265,7 @@ export class ServerConnection implements Timed, Sink {
       if (date !== undefined && !hasDate(prepared.fields)) prepared.fields.push(['Date', date.value]);
       if (this.#closeAfter || this.#peerError !== null) prepared.fields.push(['Connection', 'close']);
       head = this.#conn.send({ type: 'response', status: response.status, reason: response.reason, fields: prepared.fields, body: bodyWithHead(plan) });
+      this.#trace?.head(status, prepared.fields);
     } catch (error) {
       return this.#appFailed(error);
     }
@@ -272,8 +286,11 @@ export class ServerConnection implements Timed, Sink {
 
   #responded(): void {
     if (this.#phase !== 'respond') return;
+    this.#trace?.end();
+    this.#trace = null;
     this.#source?.expire();
     this.#source = null;
+    this.#current = null;
     const state = this.#conn.ourState;
     if (state === 'must-close' || state === 'closed' || this.#peerError !== null) return this.#end();
     this.#phase = 'head';
@@ -281,34 +298,67 @@ export class ServerConnection implements Timed, Sink {
     this.#loop();
   }
 
+  /** Writes the switch's head and hands the socket, with the bytes already past the request, to its handler. */
+  #switch(plan: SwitchPlan): void {
+    const date = this.#ctx.date;
+    if (plan.kind === 'connect' && date !== undefined && !hasDate(plan.fields)) plan.fields.push(['Date', date.value]);
+    const head = plan.kind === 'upgrade' ? this.#conn.send({ type: 'informational', status: 101, fields: plan.fields }) : this.#conn.send({ type: 'response', status: plan.status, fields: plan.fields });
+    this.#phase = 'switched';
+    this.#source?.expire();
+    this.#source = null;
+    this.#current = null;
+    this.#disarm();
+    this.#ctx.deadlines.delete(this);
+    const rest = Buffer.from(this.#conn.trailingData.data);
+    handOver(this.#socket, this.#listeners);
+    this.write(head);
+    // For diagnostics the exchange ends here: what follows is the switch handler's protocol.
+    this.#trace?.head(plan.kind === 'upgrade' ? 101 : plan.status, plan.fields);
+    this.#trace?.end();
+    this.#trace = null;
+    const failed = (error: unknown): void => {
+      this.#ctx.onError(error, this.session);
+      this.#socket.destroy();
+    };
+    try {
+      const taken = plan.handler(this.#socket, rest);
+      if (taken instanceof Promise) taken.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   #appFailed(error: unknown): void {
     if (this.#phase !== 'app') return;
     const remote = this.#peerError ?? (error instanceof ProtocolError && error.side === 'remote' ? error : null);
-    if (remote !== null) return this.#answerError(remote.status, remote.code, remote.message);
-    if (error instanceof WarrenError && error.code === 'body-timeout') return this.#answerError(408, error.code, error.message);
+    if (remote !== null) return this.#answerError(remote.status, remote.code, remote.message, remote);
+    if (error instanceof WarrenError && error.code === 'body-timeout') return this.#answerError(408, error.code, error.message, error);
     if (error instanceof WarrenError && error.code === 'connection-closed') return this.#end();
     this.#ctx.onError(error, this.session);
-    this.#answerError(500, 'app-error', 'the app failed');
+    this.#answerError(500, 'app-error', 'the app failed', error);
   }
 
   #writeFailed(error: unknown): void {
     // The head is out: no status can tell the peer; only the close can.
     if (!(error instanceof WarrenError && error.code === 'connection-closed')) this.#ctx.onError(error, this.session);
+    this.#trace?.error(null, error instanceof WarrenError ? error.code : 'write-failed', error instanceof Error ? error.message : String(error), error);
     this.#socket.destroy();
   }
 
   #failedRead(error: unknown): void {
     if (!(error instanceof ProtocolError)) throw error;
     if (error.code === 'data-after-close') return this.#end();
-    this.#answerError(error.status, error.code, error.message);
+    this.#answerError(error.status, error.code, error.message, error);
   }
 
   /** Answers with an error status and closes; when a response has started, just closes. */
-  #answerError(status: number, code: string, message: string): void {
+  #answerError(status: number, code: string, message: string, error: unknown = null): void {
     this.#source?.expire();
     this.#source = null;
     this.#phase = 'respond';
     const state = this.#conn.ourState;
+    traceError(this.#trace, this.session, state === 'idle' || state === 'send-response' ? status : null, code, message, error);
+    this.#trace = null;
     if (state !== 'idle' && state !== 'send-response') return this.#end();
     const text = `${status} ${reasonPhrase(status)}: ${message} (${code})\n`;
     try {
@@ -382,7 +432,8 @@ export class ServerConnection implements Timed, Sink {
     if (event === 'paused' || (event.type !== 'data' && event.type !== 'end-of-message')) {
       throw new WarrenError('misuse', 'the request body was already read to its end');
     }
-    if (event.type === 'data') {
+    if (event.type === 'end-of-message') this.#source!.ended = true;
+    else {
       const source = this.#source!;
       source.received += event.data.length;
       if (source.received > this.#ctx.options.maxBodyBytes) {
@@ -426,6 +477,8 @@ class ExchangeSource implements BodySource {
   readonly #owner: ServerConnection;
   #live = true;
   received = 0;
+  /** The body was read to its end: what follows is the next request's, or a switched protocol's. */
+  ended = false;
   readonly method: string;
   readonly version: HttpVersion;
 

@@ -26,10 +26,17 @@ export interface ServerOptions {
   readonly drainBytes?: number;
   /** Bytes read ahead of the request being answered, pipelined requests included (node: highWaterMark 64 KiB). Default 64 KiB. */
   readonly readAheadBytes?: number;
-  /** Whether an HTTP/1.1 request must carry Host. Default: true on TCP, false on Unix sockets (Degu's client sends none). */
+  /** Whether an HTTP/1.1 request must carry Host. Default: true on TCP and on an inherited socket, false on Unix sockets (Degu's client sends none). */
   readonly requireHost?: boolean;
   /** The protocol core's head and chunk limits. */
   readonly limits?: Partial<Limits>;
+  /**
+   * Bind the TCP port with SO_REUSEPORT, so that several processes (each a Server with
+   * reusePort) listen on one port and the kernel spreads new connections among them
+   * (nginx: listen ... reuseport). Linux, FreeBSD, Solaris and AIX; elsewhere, on a Unix
+   * socket or an inherited fd, new Server() throws a WarrenError. Default false.
+   */
+  readonly reusePort?: boolean;
 }
 
 /** ServerOptions with every default filled in, as `server.options` shows them. */
@@ -44,6 +51,7 @@ export interface ResolvedServerOptions {
   readonly readAheadBytes: number;
   readonly requireHost: boolean;
   readonly limits: Limits;
+  readonly reusePort: boolean;
 }
 
 /** The defaults, each with its precedent on ServerOptions. */
@@ -61,11 +69,14 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
 /** The options with their defaults, checked: a TypeError names an unknown key (listing the known ones) or a bad value. */
 export function resolveServerOptions(options: ServerOptions | undefined, localSocket: boolean): ResolvedServerOptions {
   // onError and tls are hooks, taken by new Server() before these: named here so that a misspelt key's message lists them.
-  const out = resolveNumbers(options, DEFAULT_SERVER_OPTIONS, ['requireHost', 'limits', 'onError', 'tls'], 'Server option');
+  const out = resolveNumbers(options, DEFAULT_SERVER_OPTIONS, ['requireHost', 'limits', 'reusePort', 'onError', 'tls'], 'Server option');
   const given = (options ?? {}) as Record<string, unknown>;
   const requireHost = given['requireHost'] ?? !localSocket;
   if (typeof requireHost !== 'boolean') throw new TypeError(`Server option requireHost must be true or false, got ${String(requireHost)}`);
   out['requireHost'] = requireHost;
+  const reusePort = given['reusePort'] ?? false;
+  if (typeof reusePort !== 'boolean') throw new TypeError(`Server option reusePort must be true or false, got ${String(reusePort)}`);
+  out['reusePort'] = reusePort;
   // Checked once here, so a bad limit fails at new Server(), and shared by every connection.
   out['limits'] = resolveLimits(given['limits'] as Partial<Limits> | undefined);
   return Object.freeze(out) as unknown as ResolvedServerOptions;

@@ -6,7 +6,8 @@
 // streams forever (SSE) would otherwise hold it open for good.
 
 import { Connection } from '../protocol/index.js';
-import { checkAddress, isLocalSocket, type Address } from '../transport/address.js';
+import { isLocalSocket, type Address } from '../transport/address.js';
+import { checkListenAddress, checkReusePort, isInherited, type ListenAddress } from '../transport/listen-address.js';
 import { Listener, type Socket } from '../transport/listen.js';
 import { checkServerTls, type ServerTlsOptions, type TlsIdentity } from '../transport/tls.js';
 import { Deadlines } from '../transport/deadlines.js';
@@ -18,6 +19,7 @@ import { Session } from './session.js';
 import { WarrenError } from '../transport/errors.js';
 import { describe } from '../transport/outgoing.js';
 
+/** The Server options that are not limits: where errors go, and TLS. */
 export interface ServerHooks {
   /**
    * Where app failures go (the peer gets a 500), and the server's diagnostics: a connection
@@ -45,7 +47,7 @@ const DEFAULT_CLOSE_TIMEOUT = 10_000;
 
 /**
  * An HTTP/1.1 server: one app on one address (a Unix socket path, an abstract socket
- * name, or [host, port]), optionally over TLS. `new Server(address, app, options)`, then
+ * name, [host, port], or an inherited listening socket `{ fd }`), optionally over TLS. `new Server(address, app, options)`, then
  * `await server.listen()`; `await server.close()` ends it gracefully.
  */
 export class Server {
@@ -53,7 +55,7 @@ export class Server {
   readonly app: App;
   /** The options in force, defaults filled in. */
   readonly options: ResolvedServerOptions;
-  readonly #requested: Address;
+  readonly #requested: ListenAddress;
   readonly #net: Listener;
   readonly #connections = new Set<ServerConnection>();
   /** Connections between requests or ending, oldest first: shed first at maxConnections. */
@@ -74,14 +76,16 @@ export class Server {
    * Checks the address, the app and every option now (a TypeError names what is wrong);
    * nothing is bound until listen().
    */
-  constructor(address: Address, app: App, options?: ServerOptions & ServerHooks) {
-    this.#requested = checkAddress(address);
+  constructor(address: ListenAddress, app: App, options?: ServerOptions & ServerHooks) {
+    this.#requested = checkListenAddress(address);
     if (typeof app !== 'function') throw new TypeError(`Server(address, app) takes an app function (session, request, bodies) => response; got ${typeof app}`);
     this.app = app;
     const { onError, tls, ...rest } = options ?? {};
     const policy = tls === undefined ? null : checkServerTls(tls);
     // Over TLS the peer is authenticated by its certificate, Unix socket or not: Host is required as on TCP.
-    this.options = resolveServerOptions(rest, isLocalSocket(this.#requested) && policy === null);
+    // An inherited socket may be TCP: Host is required unless the options say otherwise.
+    this.options = resolveServerOptions(rest, !isInherited(this.#requested) && isLocalSocket(this.#requested) && policy === null);
+    if (this.options.reusePort) checkReusePort(this.#requested);
     // Check the core's limits now, not at the first connection.
     new Connection('server', { limits: this.options.limits });
     const { headTimeout, bodyTimeout, keepAliveTimeout } = this.options;
@@ -99,10 +103,10 @@ export class Server {
         if (now !== 'busy') (now === 'idle' ? this.#idle : this.#heads).add(conn);
       },
     };
-    this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity));
+    this.#net = new Listener(this.#requested, policy, (socket, identity) => this.#accept(socket, identity), this.options.reusePort);
   }
 
-  /** Where the server listens, in the form it was given, with the port the kernel chose. */
+  /** Where the server listens, in the form it was given, with the port the kernel chose; for an inherited socket, the address the kernel reports. */
   get address(): Address {
     if (this.#address === null) throw new Error('the server has no address yet: await server.listen() first');
     return this.#address;

@@ -20,11 +20,13 @@ export interface TempCredentials {
   readonly caPath: string;
 }
 
+/** The names a server certificate covers: DNS names and IP addresses. */
 export interface TempServerNames {
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
 }
 
+/** A TempPKI's CA name and key type. */
 export interface TempPKIOptions {
   /** The CA's common name; default 'warren test CA'. */
   readonly name?: string;
@@ -33,6 +35,7 @@ export interface TempPKIOptions {
 
 const LOOPBACK = ['127.0.0.1', '::1'];
 
+/** A throw-away CA for tests, in memory and in a temp directory; it issues server and client credentials, and cleanup() removes its files. */
 export class TempPKI implements TempCredentials {
   /** The temp directory holding this CA's files (and those of its otherCA()s). */
   readonly dir: string;

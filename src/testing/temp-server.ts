@@ -23,6 +23,7 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [key: string]: JsonValue | undefined };
 
+/** What TempServer.startWith() runs in a child: an app module, the address, the server options. */
 export interface TempServerSpec {
   /** Where to listen, in any Address form; port 0 lets the kernel choose. */
   readonly address: Address;
@@ -106,6 +107,10 @@ export interface InProcessSpec {
 /** The two ways a TempServer runs: a child process, or a Server in this process. */
 type Backend = { readonly child: ChildProcess } | { readonly server: Server };
 
+/**
+ * A throw-away warren server for tests (Degu's TempServer): in a child process built from an
+ * app module, or in this process; close() stops it gracefully.
+ */
 export class TempServer {
   /** The address the server is listening on, in the form given, with the port the kernel chose. */
   readonly address: Address;

@@ -7,6 +7,11 @@
 import { isIPv4, isIPv6, type ListenOptions, type NetConnectOpts, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
+/**
+ * Where a server listens or a client connects: a Unix socket path (absolute; `'\0name'` is a
+ * Linux abstract socket), `[host, port]` (an IP address or a DNS name; port 0 picks a free one
+ * when listening), or `[host, port, flowinfo, scopeid]` for a scoped IPv6 address.
+ */
 export type Address =
   | string
   | readonly [host: string, port: number]
@@ -137,8 +142,8 @@ export function boundAddress(server: Server, requested: Address): Address {
 }
 
 /**
- * Parses the command-line form: /path.sock, @name, host:port, [ipv6]:port or
- * [ipv6%zone]:port (a zone of digits is an interface index, as a number).
+ * Parses the command-line form: `/path.sock`, `@name`, `host:port`, `[ipv6]:port` or
+ * `[ipv6%zone]:port` (a zone of digits is an interface index, as a number).
  */
 export function parseCliAddress(text: string): Address {
   if (typeof text !== 'string') throw new TypeError(`a command-line address must be a string; got ${show(text)}`);

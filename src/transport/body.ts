@@ -234,14 +234,19 @@ export class ChunkedBodyIter {
   }
 }
 
-/** Every form a request or response body may take when sent; a plain async iterable goes out chunked. */
 /** An iolist: strings (UTF-8), bytes and nested lists, any depth, written out without being joined. */
 export type IoList = readonly (string | Uint8Array | IoList)[];
 
+/**
+ * What a body to send may be: nothing (null, undefined), bytes or a string, an iolist, a
+ * Body or ChunkedBody received (passed on with its framing), a BodyIter (known length), a
+ * ChunkedBodyIter (chunked, with extensions and trailers), or any async iterable of bytes (chunked).
+ */
 export type OutgoingBody = null | undefined | Bytes | IoList | Body | ChunkedBody | BodyIter | ChunkedBodyIter | AsyncIterable<Uint8Array | string>;
 
 /** The classes an app receives as its third argument, as in Degu. */
 export const bodies = Object.freeze({ Body, ChunkedBody, BodyIter, ChunkedBodyIter });
+/** The type of `bodies`: the body classes an app receives, to make a response body without importing them. */
 export type Bodies = typeof bodies;
 
 function isIterable(value: unknown): boolean {

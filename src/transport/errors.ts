@@ -2,6 +2,7 @@
 // rule (those are ProtocolError): a timeout, a closed connection, a body over a limit,
 // a program calling the API wrongly. Each has a stable `code`.
 
+/** The stable codes of WarrenError: what a program may branch on (messages are for people and may change). */
 export type WarrenErrorCode =
   | 'misuse'
   | 'connect-failed'
@@ -18,9 +19,20 @@ export type WarrenErrorCode =
   | 'timeout'
   | 'connect-refused'
   | 'range-mismatch'
+  | 'upgrade-refused'
+  | 'tunnel-refused'
   | 'connection-shed'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'decoded-too-large'
+  | 'decode-failed'
+  | 'redirect-refused'
+  | 'redirect-cross-origin'
+  | 'too-many-redirects'
+  | 'redirect-unreplayable'
+  | 'unsupported'
+  | 'socket-activation';
 
+/** A failure that is not a broken HTTP rule: a timeout, a closed connection, a limit, a misuse of the API; `code` says which. */
 export class WarrenError extends Error {
   override name = 'WarrenError';
   readonly code: WarrenErrorCode;

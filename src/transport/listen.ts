@@ -4,17 +4,21 @@
 
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { boundAddress, listenOptions, type Address } from './address.js';
+import type { Address } from './address.js';
+import { listenTarget, listeningAddress, type ListenAddress } from './listen-address.js';
 import { identityOf, serverContextOptions, tlsModule, type ServerTlsOptions, type TlsIdentity } from './tls.js';
 
 export type { Socket };
 
 export class Listener {
   readonly #server: NetServer;
-  readonly #address: Address;
+  readonly #address: ListenAddress;
+  readonly #reusePort: boolean;
 
-  constructor(address: Address, tls: ServerTlsOptions | null, accept: (socket: Socket, tls: TlsIdentity | null) => void) {
+  /** `reusePort` must have passed checkReusePort(). */
+  constructor(address: ListenAddress, tls: ServerTlsOptions | null, accept: (socket: Socket, tls: TlsIdentity | null) => void, reusePort = false) {
     this.#address = address;
+    this.#reusePort = reusePort;
     this.#server = tls === null
       ? createServer({ allowHalfOpen: true, noDelay: true }, (socket) => accept(socket, null))
       : // Half-open only once the handshake is done: a peer that gives up during it must not leave a socket behind.
@@ -34,9 +38,9 @@ export class Listener {
   listen(): Promise<Address> {
     return new Promise<Address>((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(listenOptions(this.#address), () => {
+      this.#server.listen(listenTarget(this.#address, this.#reusePort), () => {
         this.#server.off('error', reject);
-        resolve(boundAddress(this.#server, this.#address));
+        resolve(listeningAddress(this.#server, this.#address));
       });
     });
   }

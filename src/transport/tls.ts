@@ -7,6 +7,7 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 
 type Pem = string | Uint8Array;
 
+/** A TLS server's identity and its client policy: verify client certificates against `ca`, or say allowUnauthenticatedClients. */
 export interface ServerTlsOptions {
   readonly cert: Pem;
   readonly key: Pem;
@@ -18,6 +19,7 @@ export interface ServerTlsOptions {
   readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** How a TLS client verifies the server (always; by hostname unless verifyHostname is false), and its own certificate if the server asks. */
 export interface ClientTlsOptions {
   /** The CA that signs the server's certificate; the system store when absent. */
   readonly ca?: Pem | readonly Pem[];
