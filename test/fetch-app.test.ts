@@ -10,7 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Hono } from 'hono';
 import { streamText } from 'hono/streaming';
-import { Server, Client, fetchApp, type Address, type FetchHandler, type ServerOptions } from '../src/index.js';
+import { gunzipSync } from 'node:zlib';
+import { Server, Client, compress, fetchApp, type Address, type FetchHandler, type ServerOptions } from '../src/index.js';
 import { serve } from '../src/app/index.js';
 import type { LazyRequest } from '../src/server/fetch-request.js';
 import { RawClient, header } from './lib/raw.js';
@@ -347,4 +348,29 @@ test('a raw peer: HTTP/1.0 without Host gets the server address as origin; a bad
   assert.match(refused!.body, /invalid-host/);
   raw3.close();
   await hono.close();
+});
+
+test("compress() over fetchApp(): Hono's JSON gzipped, and request.signal still aborts through it (onConnect kept)", async () => {
+  const app = new Hono();
+  const items = Array.from({ length: 200 }, (_, i) => ({ i, name: `item ${i}` }));
+  app.get('/items', (c) => c.json(items));
+  let aborted!: () => void;
+  const gone = new Promise<void>((resolve) => (aborted = resolve));
+  app.get('/wait', async (c) => {
+    await new Promise<void>((resolve) => c.req.raw.signal.addEventListener('abort', () => (aborted(), resolve()), { once: true }));
+    return c.text('never seen');
+  });
+  const server = new Server(['127.0.0.1', 0], compress(fetchApp(app.fetch)), { onError: () => {} });
+  await server.listen();
+  const conn = await new Client(server.address).connect();
+  const res = await conn.get('/items', { 'Accept-Encoding': 'gzip' });
+  assert.equal(res.headers['content-encoding'], 'gzip');
+  assert.deepEqual(JSON.parse(gunzipSync(await res.body!.bytes()).toString()), items);
+  conn.close();
+  const raw2 = await RawClient.connect(server.address);
+  raw2.write('GET /wait HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  raw2.close();
+  await within(gone, 3000, 'the abort through compress()');
+  await server.close({ timeout: 1000 });
 });
