@@ -56,6 +56,9 @@ test('a LazyRequest: a Request to instanceof and to fetch, built only when neede
   assert.ok(request instanceof Request);
   assert.equal(request.method, 'POST', 'DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, as fetch does');
   assert.equal(lazy('patch', null).method, 'patch');
+  const bodiless = lazy('GET', null);
+  assert.equal(bodiless.body, null);
+  assert.equal(bodiless.materialized, false, 'a request without a body has no stream to build');
   assert.equal(request.url, 'http://example.com/p');
   assert.equal(request.headers.get('x-a'), '1, 2');
   assert.equal(request.materialized, false);

@@ -74,8 +74,9 @@ export class LazyRequest {
     return this.#used || (this.#real?.bodyUsed ?? false);
   }
 
-  /** The body as a ReadableStream: builds the real Request. */
+  /** The body as a ReadableStream: builds the real Request (null, and nothing built, when there is none). */
   get body(): ReadableStream<Uint8Array> | null {
+    if (this.#parts.body === null && this.#real === null) return null;
     return this.#materialize().body;
   }
 
