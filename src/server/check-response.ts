@@ -21,7 +21,7 @@ export function checkResponse(response: unknown): asserts response is AppRespons
     throw new WarrenError(
       'invalid-response',
       'the app returned a WHATWG Response, whose Headers and ReadableStream body warren does not read: ' +
-        `return ${SHAPE}, with headers a record or [name, value] pairs, or wrap a fetch-style handler with fetchApp() from warren/app`,
+        `return ${SHAPE}, with headers a record or [name, value] pairs, or wrap a fetch-style handler (such as a Hono app's fetch) with fetchApp() from warren`,
     );
   }
   const status = (response as { status?: unknown }).status;

@@ -14,3 +14,5 @@ export {
 export { socketActivation, SD_LISTEN_FDS_START, MAX_LISTEN_FDS, type SocketActivationOptions } from './activation.js';
 export { compress, isCompressible, COMPRESS_MIN_BYTES, type CompressOptions } from './compress.js';
 export { negotiateEncoding, parseAcceptEncoding, parseQValue, type CodingPreference } from './accept-encoding.js';
+export { fetchApp, type FetchHandler } from './fetch-app.js';
+export { toFetch, type ToFetchOptions } from './to-fetch.js';
