@@ -17,6 +17,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from './lib/args.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { stopChild, type ChildReport } from './lib/servers.js';
@@ -32,12 +33,6 @@ const USAGE = `usage: node dist/bench/hono.js [--quick] [--runs N] [--ms MS] [--
   --ms MS      length of each run in ms (default 1000)
   --json FILE  also write the results as JSON`;
 
-function usage(code: number, message?: string): never {
-  if (message !== undefined) console.error(`bench/hono: ${message}`);
-  (code === 0 ? console.log : console.error)(USAGE);
-  process.exit(code);
-}
-
 interface Options {
   readonly quick: boolean;
   readonly runs: number;
@@ -46,28 +41,8 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  let quick = false;
-  let runs: number | null = null;
-  let ms: number | null = null;
-  let json: string | null = null;
-  const number = (i: number, name: string): number => {
-    const value = Number(argv[i]);
-    if (!Number.isSafeInteger(value) || value < 1) usage(2, `${name} needs a positive whole number`);
-    return value;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--runs') runs = number(++i, '--runs');
-    else if (arg === '--ms') ms = number(++i, '--ms');
-    else if (arg === '--json') {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) usage(2, '--json needs a file');
-      json = next;
-    } else if (arg === '--help' || arg === '-h') usage(0);
-    else usage(2, `unknown argument: ${arg}`);
-  }
-  return { quick, runs: runs ?? (quick ? 3 : 5), ms: ms ?? (quick ? 150 : 1000), json };
+  const { quick, json, numbers } = benchArgs('hono', USAGE, argv, ['runs', 'ms']);
+  return { quick, runs: numbers['runs'] ?? (quick ? 3 : 5), ms: numbers['ms'] ?? (quick ? 150 : 1000), json };
 }
 
 const CHILD = fileURLToPath(new URL('./lib/hono-child.js', import.meta.url));

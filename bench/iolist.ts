@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Connection } from '../src/protocol/index.js';
 import type { IoList } from '../src/transport/body.js';
 import { bodyWithHead, prepare, writeMessage, type Sink } from '../src/transport/outgoing.js';
+import { benchArgs } from './lib/args.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 
@@ -18,25 +19,7 @@ const USAGE = `usage: node dist/bench/iolist.js [--quick] [--json FILE]
   --quick      a few short rounds: a smoke test, the numbers mean nothing
   --json FILE  also write the results as JSON`;
 
-function usage(code: number, problem?: string): never {
-  if (problem !== undefined) console.error(problem);
-  (code === 0 ? console.log : console.error)(USAGE);
-  process.exit(code);
-}
-
-let quick = false;
-let jsonPath: string | null = null;
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  const arg = argv[i]!;
-  if (arg === '--quick') quick = true;
-  else if (arg === '--json') {
-    const next = argv[++i];
-    if (next === undefined || next.startsWith('--')) usage(2, '--json needs a value');
-    jsonPath = next;
-  } else if (arg === '--help' || arg === '-h') usage(0);
-  else usage(2, `unknown argument: ${arg}`);
-}
+const { quick, json: jsonPath } = benchArgs('iolist', USAGE, process.argv.slice(2));
 
 const sink: Sink = { write: () => true, drain: () => Promise.resolve() };
 

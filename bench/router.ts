@@ -19,6 +19,7 @@ import { Fields, ServerRequest, Session, bodies } from '../src/index.js';
 import { parsePattern } from '../src/app/router/pattern.js';
 import { Router } from '../src/app/router/router.js';
 import { Tree } from '../src/app/router/tree.js';
+import { benchArgs } from './lib/args.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { isNoisy, spread, tableHeader, tableRow, type Spread } from './lib/stats.js';
@@ -27,29 +28,7 @@ const USAGE = `usage: node dist/bench/router.js [--quick] [--json FILE]
   --quick      a few short rounds, for smoke tests (numbers are not meaningful)
   --json FILE  also write the results as JSON`;
 
-function usage(code: number, message?: string): never {
-  if (message !== undefined) console.error(`bench/router: ${message}`);
-  (code === 0 ? console.log : console.error)(USAGE);
-  process.exit(code);
-}
-
-function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null } {
-  let quick = false;
-  let json: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--json') {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) usage(2, '--json needs a file');
-      json = next;
-    } else if (arg === '--help' || arg === '-h') usage(0);
-    else usage(2, `unknown argument: ${arg}`);
-  }
-  return { quick, json };
-}
-
-const options = parseArgs(process.argv.slice(2));
+const options = benchArgs('router', USAGE, process.argv.slice(2));
 const RUNS = options.quick ? 3 : 7;
 const LOOKUPS = options.quick ? 20_000 : 400_000;
 

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { benchArgs } from './lib/args.js';
 import { gitCommit } from './lib/git.js';
 import { machineLine, thisMachine } from './lib/machine.js';
 import { stopChild } from './lib/servers.js';
@@ -21,22 +22,7 @@ const USAGE = `usage: node dist/bench/websocket.js [--quick] [--json FILE]
   --quick      a few short rounds, for smoke tests (numbers are not meaningful)
   --json FILE  also write the results as JSON`;
 
-function parseArgs(argv: readonly string[]): { quick: boolean; json: string | null } {
-  let quick = false;
-  let json: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--json' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) json = argv[++i]!;
-    else {
-      console.error(`bench/websocket: ${arg === '--json' ? '--json needs a file' : `unknown argument: ${arg}`}\n${USAGE}`);
-      process.exit(2);
-    }
-  }
-  return { quick, json };
-}
-
-const options = parseArgs(process.argv.slice(2));
+const options = benchArgs('websocket', USAGE, process.argv.slice(2));
 const RUNS = options.quick ? 1 : 5;
 const MS = options.quick ? 150 : 2000;
 const KINDS = ['warren', 'node:http'] as const;
