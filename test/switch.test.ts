@@ -246,22 +246,21 @@ for (const transport of TRANSPORTS) {
       await server.close();
     });
 
-    run('a peer that closes while the app decides: the stream handed over has ended, writing to it crashes nothing, no error, close() ends at once', async () => {
+    run('a peer that closes while the app decides: no live stream is handed over, writing to it crashes nothing, no error, close() ends at once', async () => {
       const errors: unknown[] = [];
       const seen: boolean[] = [];
       let answered!: () => void;
       const decided = new Promise<void>((resolve) => (answered = resolve));
       const app: App = async () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
+        // The switch, if any, runs as this promise settles: well before this timer.
+        setTimeout(answered, 50);
         return {
           status: 101,
           headers: { upgrade: 'shout' },
           switch: (stream) => {
-            // The peer's close came before the switch: the app sees its end (or its close), not a live stream.
             seen.push(stream.readableEnded || stream.destroyed);
             stream.write('anyone there?\n');
-            stream.once('close', answered);
-            if (stream.destroyed) answered();
           },
         };
       };
@@ -270,11 +269,12 @@ for (const transport of TRANSPORTS) {
       peer.write(UPGRADE);
       await new Promise((resolve) => setTimeout(resolve, 5));
       peer.socket.destroy();
-      await Promise.race([decided, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      await decided;
       const started = Date.now();
       await server.close({ timeout: 2000 });
       assert.ok(Date.now() - started < 1500, 'close() did not wait for the timeout');
-      assert.deepEqual(seen, [true]);
+      // Gone (a reset closes the socket: no switch) or half-closed (the switch sees the end): never a live stream.
+      assert.ok(seen.length === 0 || (seen.length === 1 && seen[0] === true), JSON.stringify(seen));
       assert.deepEqual(errors, []);
     });
 
