@@ -319,3 +319,62 @@ for (const transport of TRANSPORTS) {
     });
   });
 }
+
+describe('the client against a scripted server', () => {
+  /** A server that answers the first request it reads with `reply`, in one write. */
+  async function scripted(reply: string): Promise<{ port: number; requests: string[]; close(): Promise<void> }> {
+    const { createServer } = await import('node:net');
+    const requests: string[] = [];
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (text.includes('\r\n\r\n') && requests.length === 0) {
+          requests.push(text);
+          socket.write(reply);
+        }
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as { port: number }).port,
+      requests,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  test("upgrade() sends Connection: upgrade and Upgrade; the bytes behind the 101, in the same packet, are the head, whole", async () => {
+    const server = await scripted('HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\nfirst words');
+    const conn = await new Client(['127.0.0.1', server.port]).connect();
+    const switched = await conn.upgrade('/chat', 'shout', { 'x-who': 'me' });
+    assert.equal(switched.head.toString('latin1'), 'first words');
+    assert.match(server.requests[0]!, /^GET \/chat HTTP\/1\.1\r\n/);
+    assert.match(server.requests[0]!, /\r\nConnection: upgrade\r\n/);
+    assert.match(server.requests[0]!, /\r\nUpgrade: shout\r\n/);
+    assert.match(server.requests[0]!, /\r\nx-who: me\r\n/);
+    switched.stream.destroy();
+    await server.close();
+  });
+
+  test('a 101 to a protocol not offered fails with invalid-switch and ends the stream; misused arguments fail unsent', async () => {
+    const server = await scripted('HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\n\r\n');
+    const conn = await new Client(['127.0.0.1', server.port]).connect();
+    await assert.rejects(conn.upgrade('/chat', 'shout'), (error: RequestError) => error.code === 'invalid-switch' && /"h2c"/.test(error.message));
+    await server.close();
+    const other = await scripted('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    const fresh = await new Client(['127.0.0.1', other.port]).connect();
+    await assert.rejects(fresh.upgrade('/chat', 'not a token'), (error: RequestError) => error.code === 'misuse' && !error.sent && /upgrade\(\) takes the protocol/.test(error.message));
+    await assert.rejects(fresh.upgrade('/chat', 'shout', { connection: 'close' }), (error: RequestError) => error.code === 'misuse' && /sets connection itself/.test(error.message));
+    await assert.rejects(fresh.tunnel('no-port'), (error: RequestError) => error.code === 'misuse' && /host:port/.test(error.message));
+    assert.deepEqual(other.requests, [], 'nothing was sent');
+    fresh.close();
+    await other.close();
+  });
+});
