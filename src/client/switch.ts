@@ -4,7 +4,7 @@
 // bytes after its answer may be another protocol's. Any other answer is a coded refusal
 // holding the response, whose body is read as any other to keep the connection.
 
-import type { Socket } from 'node:net';
+import type { Socket } from '../transport/connect.js';
 import { listMembers, trimOws, type FieldLine } from '../protocol/index.js';
 import { AUTHORITY_FORM } from '../protocol/syntax.js';
 import { RequestError, WarrenError } from '../transport/errors.js';

@@ -4,7 +4,7 @@
 // before any byte is written. Misuses are app errors (500), said in a sentence: warren
 // never writes a 101 the client did not ask for, nor one to HTTP/1.0 (CONNECT may be 1.0).
 
-import type { Socket } from 'node:net';
+import type { Socket } from '../transport/listen.js';
 import { listMembers, opensTunnel, type FieldLine } from '../protocol/index.js';
 import { WarrenError } from '../transport/errors.js';
 import { describe, toLines } from '../transport/outgoing.js';
