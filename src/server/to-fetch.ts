@@ -8,7 +8,7 @@ import { Fields, responseHasBody, type DataEvent, type EndOfMessageEvent, type F
 import type { Address } from '../transport/address.js';
 import { Body, BodyIter, ChunkedBody, ChunkedBodyIter, bodies, type BodySource, type LastChunk, type OutgoingChunk } from '../transport/body.js';
 import { WarrenError } from '../transport/errors.js';
-import { describe, prepare, type BodyPlan } from '../transport/outgoing.js';
+import { bodyIterBytes, describe, prepare, toBytes, type BodyPlan } from '../transport/outgoing.js';
 import type { App } from './app.js';
 import { checkResponse } from './check-response.js';
 import { ServerRequest } from './request.js';
@@ -124,14 +124,7 @@ async function* pieces(body: Body | ChunkedBody | BodyIter | ChunkedBodyIter): A
     }
   }
   if (body instanceof BodyIter) {
-    let sent = 0;
-    for await (const item of body.source) {
-      const data = toBytes(item);
-      sent += data.length;
-      if (sent > body.length) throw new WarrenError('misuse', `the BodyIter source gave more than its length of ${body.length} bytes`);
-      yield data;
-    }
-    if (sent < body.length) throw new WarrenError('misuse', `the BodyIter source ended after ${sent} of its ${body.length} bytes`);
+    yield* bodyIterBytes(body);
     return;
   }
   for await (const item of body.source as AsyncIterable<OutgoingChunk | LastChunk>) {
@@ -158,8 +151,3 @@ function iterableStream(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint
   );
 }
 
-function toBytes(item: Uint8Array | string): Uint8Array {
-  if (typeof item === 'string') return Buffer.from(item, 'utf8');
-  if (item instanceof Uint8Array) return item;
-  throw new WarrenError('misuse', `a body stream yields Uint8Array or string; got ${describe(item)}`);
-}

@@ -243,14 +243,7 @@ async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<B
     }
   }
   if (body instanceof BodyIter) {
-    let sent = 0;
-    for await (const item of body.source) {
-      const data = toBytes(item);
-      sent += data.length;
-      if (sent > body.length) throw new WarrenError('misuse', `the BodyIter source gave more than its length of ${body.length} bytes`);
-      await put(conn.send({ type: 'data', data }));
-    }
-    if (sent < body.length) throw new WarrenError('misuse', `the BodyIter source ended after ${sent} of its ${body.length} bytes`);
+    for await (const data of bodyIterBytes(body)) await put(conn.send({ type: 'data', data }));
     await put(conn.send({ type: 'end-of-message' }));
     return;
   }
@@ -284,7 +277,20 @@ async function writeStream(conn: Connection, head: Uint8Array[], plan: Exclude<B
   );
 }
 
-function toBytes(item: Uint8Array | string): Uint8Array {
+/** A BodyIter's items as bytes, checked against its length: a source that gives more, or ends with fewer, is a misuse. */
+export async function* bodyIterBytes(body: BodyIter): AsyncGenerator<Uint8Array> {
+  let sent = 0;
+  for await (const item of body.source) {
+    const data = toBytes(item);
+    sent += data.length;
+    if (sent > body.length) throw new WarrenError('misuse', `the BodyIter source gave more than its length of ${body.length} bytes`);
+    yield data;
+  }
+  if (sent < body.length) throw new WarrenError('misuse', `the BodyIter source ended after ${sent} of its ${body.length} bytes`);
+}
+
+/** A body item's bytes (a string is UTF-8); a misuse for anything else. */
+export function toBytes(item: Uint8Array | string): Uint8Array {
   if (typeof item === 'string') return Buffer.from(item, 'utf8');
   if (item instanceof Uint8Array) return item;
   throw new WarrenError('misuse', `a body stream yields Uint8Array or string; got ${describe(item)}`);
