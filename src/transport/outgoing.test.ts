@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WarrenError } from './errors.js';
-import { corkForTick, drained, toLines, writeChunks } from './outgoing.js';
+import { BodyIter } from './body.js';
+import { bodyIterBytes, corkForTick, drained, toLines, writeChunks } from './outgoing.js';
 
 async function socketPair(): Promise<{ a: Socket; b: Socket; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'warren-outgoing-'));
@@ -104,4 +105,16 @@ test('toLines: only a record\'s own names become field lines, never what its pro
   } finally {
     delete (Object.prototype as Record<string, unknown>)['x-polluted'];
   }
+});
+
+test('bodyIterBytes: strings as UTF-8, bytes as they are; a source that gives more or fewer bytes than its length, or a non-bytes item, is a misuse', async () => {
+  const all = async (body: BodyIter): Promise<string> => {
+    let out = '';
+    for await (const piece of bodyIterBytes(body)) out += Buffer.from(piece).toString('utf8');
+    return out;
+  };
+  assert.equal(await all(new BodyIter(['é', Buffer.from('ab')], 4)), 'éab');
+  await assert.rejects(all(new BodyIter(['abcd'], 3)), (error: WarrenError) => error.code === 'misuse' && /gave more than its length of 3 bytes/.test(error.message));
+  await assert.rejects(all(new BodyIter(['ab'], 3)), (error: WarrenError) => error.code === 'misuse' && /ended after 2 of its 3 bytes/.test(error.message));
+  await assert.rejects(all(new BodyIter([5 as unknown as string], 1)), (error: WarrenError) => error.code === 'misuse' && /yields Uint8Array or string; got the number 5/.test(error.message));
 });
