@@ -7,9 +7,10 @@ import { chunked } from './targets/chunked.js';
 import { requestHead, responseHead } from './targets/head.js';
 import { router } from './targets/router.js';
 import { serializer } from './targets/serializer.js';
+import { staticPath } from './targets/static-path.js';
 import { stateMachine } from './targets/state.js';
 import { multipart } from './targets/multipart.js';
 import { templateCompiler } from './targets/template.js';
 import { urlencoded } from './targets/urlencoded.js';
 
-export const TARGETS: readonly Target[] = [requestHead, responseHead, chunked, stateMachine, serializer, address, router, urlencoded, multipart, templateCompiler];
+export const TARGETS: readonly Target[] = [requestHead, responseHead, chunked, stateMachine, serializer, address, router, urlencoded, multipart, templateCompiler, staticPath];
