@@ -12,5 +12,6 @@ import { stateMachine } from './targets/state.js';
 import { multipart } from './targets/multipart.js';
 import { templateCompiler } from './targets/template.js';
 import { urlencoded } from './targets/urlencoded.js';
+import { validation } from './targets/validation.js';
 
-export const TARGETS: readonly Target[] = [requestHead, responseHead, chunked, stateMachine, serializer, address, router, urlencoded, multipart, templateCompiler, staticPath];
+export const TARGETS: readonly Target[] = [requestHead, responseHead, chunked, stateMachine, serializer, address, router, urlencoded, multipart, templateCompiler, staticPath, validation];

@@ -141,7 +141,7 @@ function numeric(options: NumberOptions | undefined, extra: Attributes, what: st
   if (min !== undefined) attributes['min'] = min;
   if (max !== undefined) attributes['max'] = max;
   return field<number>('number', options, attributes, {
-    fromNative: (value) => [value === null || value === undefined ? '' : places === undefined ? String(value) : value.toFixed(places)],
+    fromNative: (value) => [value === null || value === undefined ? '' : decimalText(value, places)],
     toNative(entry) {
       const s = stripBlank(first(entry));
       if (s === '') return bad('may not be blank.');
@@ -153,6 +153,31 @@ function numeric(options: NumberOptions | undefined, extra: Attributes, what: st
       return ok(n);
     },
   });
+}
+
+/**
+ * `n` written as digits with an optional point, never in exponent form (String(1e-7) is
+ * '1e-7', (1e21).toFixed(2) is '1e+21'), so the entry shown reads back as the same number.
+ */
+function decimalText(n: number, places: number | undefined): string {
+  if (places !== undefined && Math.abs(n) < 1e21) return n.toFixed(places);
+  const s = String(n);
+  const e = s.indexOf('e');
+  let plain = s;
+  if (e !== -1) {
+    const sign = s.charCodeAt(0) === 0x2d ? '-' : '';
+    const mantissa = s.slice(sign.length, e);
+    const dot = mantissa.indexOf('.');
+    const digits = dot === -1 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    // Where the point falls among the digits once the exponent moves it.
+    const point = (dot === -1 ? mantissa.length : dot) + Number(s.slice(e + 1));
+    plain =
+      point <= 0 ? `${sign}0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length ? `${sign}${digits}${'0'.repeat(point - digits.length)}`
+      : `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+  // Past 1e21 a number is whole: its places are zeros.
+  return places === undefined || places === 0 ? plain : `${plain}.${'0'.repeat(places)}`;
 }
 
 /** Digits with an optional sign and, when `point`, one decimal point (at most `places` after it). */

@@ -40,6 +40,15 @@ test('integer and decimal', async () => {
   assert.deepEqual(await convert(field.decimal({ places: 2 }), ['.5']), { ok: true, value: 0.5 });
   assert.deepEqual(await convert(field.decimal({ places: 2 }), ['1.234']), { ok: false, message: 'is not a number with at most 2 decimals.' });
   assert.deepEqual(field.decimal({ places: 2 }).fromNative(3), ['3.00']);
+  // Shown without exponents, so an entry submitted unchanged reads back (the validation fuzz target found '1e-7').
+  assert.deepEqual(field.decimal().fromNative(1e-7), ['0.0000001']);
+  assert.deepEqual(field.decimal().fromNative(-1.5e-10), ['-0.00000000015']);
+  for (const big of [1.2345678901234568e23, -9.87e30]) {
+    const [shown] = field.decimal().fromNative(big);
+    assert.ok(!shown!.includes('e') && Number(shown) === big, shown);
+  }
+  assert.deepEqual(field.decimal({ places: 2 }).fromNative(1e21), ['1000000000000000000000.00']);
+  assert.deepEqual(await convert(field.decimal(), [...field.decimal().fromNative(1e-7)]), { ok: true, value: 1e-7 });
   assert.equal(field.decimal({ places: 2 }).attributes['step'], '0.01');
 });
 
