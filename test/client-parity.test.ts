@@ -306,6 +306,20 @@ for (const transport of PARITY_TRANSPORTS) {
       assert.equal(seen.length, 5);
     });
 
+    test('onConnect that never settles: the connection closes at the connect timeout (connect-timeout, sent: false), on a Client and in a Pool', async () => {
+      const { server, seen } = await serve(transport);
+      const hang = (): Promise<boolean> => new Promise<boolean>(() => {});
+      const started = Date.now();
+      const error = await rejectsWith(client(transport, server, { onConnect: hang, connectTimeout: 150 }).connect(), 'connect-timeout', false);
+      assert.match(error.message, /onConnect\(\) did not settle within the connect timeout of 150 ms: the connection was closed before any request/);
+      assert.ok(Date.now() - started < 2000);
+      const stuck = pool(transport, server, { onConnect: hang, connectTimeout: 150, maxConnections: 1 });
+      await rejectsWith(stuck.request('GET', '/echo'), 'connect-timeout', false);
+      assert.equal(stuck.connections, 0, 'the slot is free again');
+      await stuck.close();
+      assert.equal(seen.length, 0);
+    });
+
     test('getRange(): Range: bytes=start-(stop-1), and a 206 checked against it (clamped at the end too)', async () => {
       const { server, seen } = await serve(transport);
       const conn = await client(transport, server).connect();

@@ -46,7 +46,7 @@ export class Client {
    */
   async connect(options: { signal?: AbortSignal } = {}): Promise<ClientConnection> {
     const socket = await openSocket(this.address, this.options, options.signal);
-    return admit(new ClientConnection(this, socket), this.options.onConnect);
+    return admit(new ClientConnection(this, socket), this.options.onConnect, this.options.connectTimeout);
   }
 }
 
@@ -61,16 +61,37 @@ export async function openSocket(address: Address, options: ResolvedClientOption
   }
 }
 
-/** @internal `conn` once `onConnect` accepted it; closed, and a 'connect-refused' RequestError, when it did not. */
-export async function admit(conn: ClientConnection, onConnect: OnConnect | null): Promise<ClientConnection> {
+const TIMED_OUT = Symbol('onConnect timed out');
+
+/**
+ * @internal `conn` once `onConnect` accepted it; closed, and a 'connect-refused' RequestError,
+ * when it did not; 'connect-timeout' when a promise of it did not settle within `timeout` ms (0: no bound).
+ */
+export async function admit(conn: ClientConnection, onConnect: OnConnect | null, timeout: number): Promise<ClientConnection> {
   if (onConnect === null) return conn;
   let verdict: unknown;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   try {
-    verdict = await onConnect(conn);
+    const asked = onConnect(conn);
+    // A check that never answers would hold the connection, and a pool's slot, for ever: it
+    // is bounded by the connect timeout, as the server bounds its onConnect by the head timeout.
+    verdict =
+      !(asked instanceof Promise) || timeout === 0
+        ? await asked
+        : await Promise.race([
+            asked,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(TIMED_OUT), timeout);
+            }),
+          ]);
   } catch (error) {
+    conn.close();
+    if (error === TIMED_OUT) throw new RequestError('connect-timeout', `onConnect() did not settle within the connect timeout of ${timeout} ms: the connection was closed before any request`, false);
     conn.close();
     const why = error instanceof Error ? error.message : String(error);
     throw new RequestError('connect-refused', `onConnect() threw (${why}): the connection was closed before any request`, false, { cause: error });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
   }
   if (verdict === true || verdict === undefined) return conn;
   conn.close();

@@ -15,7 +15,8 @@ import { MAX_DECODED_BYTES } from './decode.js';
  * Called with each new connection before any request is written on it (Degu: on_connect),
  * for a check such as the server's TLS identity (`conn.tls`). Returning `false`, or
  * throwing (or rejecting), closes the connection: connect() then fails with a RequestError
- * of code 'connect-refused' and `sent: false`. It may make requests on `conn` itself.
+ * of code 'connect-refused' and `sent: false`. It may make requests on `conn` itself. A
+ * promise that does not settle within connectTimeout closes it too, with code 'connect-timeout'.
  */
 export type OnConnect = (conn: ClientConnection) => boolean | void | Promise<boolean | void>;
 

@@ -200,7 +200,7 @@ export class Pool extends Requester {
       const conn = new ClientConnection(this, await openSocket(this.address, this.options, signal));
       this.#admitting.add(conn);
       try {
-        await admit(conn, this.options.onConnect);
+        await admit(conn, this.options.onConnect, this.options.connectTimeout);
       } finally {
         this.#admitting.delete(conn);
       }
