@@ -5,6 +5,7 @@ export { Body, ChunkedBody, BodyIter, ChunkedBodyIter, bodies, MAX_READ_BYTES, t
 export * from './client/index.js';
 export { WarrenError, RequestError, type WarrenErrorCode } from './transport/errors.js';
 export type { HeadersInit } from './transport/outgoing.js';
+export type { SideChannels } from './transport/channels.js';
 export { CONTENT_CODINGS, type ContentCoding } from './transport/codings.js';
 export { checkAddress, parseCliAddress, formatCliAddress, describeAddress, type Address } from './transport/address.js';
 export { checkListenAddress, REUSE_PORT_PLATFORMS, type ListenAddress, type InheritedSocket } from './transport/listen-address.js';

@@ -4,7 +4,7 @@
 // and end, or start and error, its last event once. A request refused before it went out
 // publishes only its error. With no subscriber nothing is allocated. Shapes: docs/diagnostics.md.
 
-import { channel } from 'node:diagnostics_channel';
+import { anySubscriber, sideChannels } from '../transport/channels.js';
 import type { FieldLine } from '../protocol/index.js';
 import type { RequestError } from '../transport/errors.js';
 import type { ClientConnection } from './connection.js';
@@ -50,12 +50,7 @@ export interface ClientRequestErrorMessage {
 }
 
 /** The client's channels, by event. */
-export const clientChannels = Object.freeze({
-  requestStart: channel('warren:client:request:start'),
-  responseHead: channel('warren:client:response:head'),
-  responseEnd: channel('warren:client:response:end'),
-  requestError: channel('warren:client:request:error'),
-});
+export const clientChannels = sideChannels('client');
 
 const { requestStart, responseHead, responseEnd, requestError } = clientChannels;
 
@@ -92,7 +87,7 @@ export class ClientTrace {
 
 /** @internal A trace for a request whose head goes out now; null when no one listens. */
 export function traceClientRequest(connection: ClientConnection, method: string, uri: string, fields: readonly FieldLine[]): ClientTrace | null {
-  if (!(requestStart.hasSubscribers || responseHead.hasSubscribers || responseEnd.hasSubscribers || requestError.hasSubscribers)) return null;
+  if (!anySubscriber(clientChannels)) return null;
   return new ClientTrace(connection, { method, uri, fields });
 }
 

@@ -4,7 +4,7 @@
 // end, or start and error, each at most once; with no subscriber nothing is allocated.
 // The message shapes are a public contract, documented in docs/diagnostics.md.
 
-import { channel } from 'node:diagnostics_channel';
+import { anySubscriber, sideChannels } from '../transport/channels.js';
 import type { FieldLine } from '../protocol/index.js';
 import type { ServerRequest } from './request.js';
 import type { Session } from './session.js';
@@ -48,18 +48,9 @@ export interface ServerRequestErrorMessage {
 }
 
 /** The server's channels, by event. */
-export const serverChannels = Object.freeze({
-  requestStart: channel('warren:server:request:start'),
-  responseHead: channel('warren:server:response:head'),
-  responseEnd: channel('warren:server:response:end'),
-  requestError: channel('warren:server:request:error'),
-});
+export const serverChannels = sideChannels('server');
 
 const { requestStart, responseHead, responseEnd, requestError } = serverChannels;
-
-function anySubscriber(): boolean {
-  return requestStart.hasSubscribers || responseHead.hasSubscribers || responseEnd.hasSubscribers || requestError.hasSubscribers;
-}
 
 /** @internal One traced exchange: publishes its events in order, its last (end or error) once. */
 export class ServerTrace {
@@ -94,7 +85,7 @@ export class ServerTrace {
 
 /** @internal A trace for a request about to go to the app; null when no one listens. */
 export function traceRequest(session: Session, request: ServerRequest): ServerTrace | null {
-  return anySubscriber() ? new ServerTrace(session, request) : null;
+  return anySubscriber(serverChannels) ? new ServerTrace(session, request) : null;
 }
 
 /** @internal An error on a connection: through its exchange's trace, else (no request read) on its own. */
